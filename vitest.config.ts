@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // chdb allows one data directory per process: every test file runs in its own fork.
+    pool: 'forks',
+    isolate: true,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
