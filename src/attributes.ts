@@ -12,6 +12,8 @@ export const ATTR = {
   promptVersion: 'evaltrace.prompt.version',
   runId: 'evaltrace.run.id',
   taskSuccess: 'evaltrace.task.success',
+  taskInput: 'evaltrace.task.input',
+  taskOutput: 'evaltrace.task.output',
   costUsd: 'evaltrace.cost.usd',
   priceTableVersion: 'evaltrace.cost.price_table',
   judgeName: 'evaltrace.judge.name',

@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { type AppEnv, authenticate } from './auth.js';
+import type { Config } from './config.js';
+import { HttpError, StoreError } from './errors.js';
+import { IngestService } from './ingest/service.js';
+import { Metrics } from './metrics.js';
+import { apiRoutes } from './routes/api.js';
+import { otlpRoutes } from './routes/otlp.js';
+import type { Store } from './store/types.js';
+
+export interface App {
+  hono: Hono<AppEnv>;
+  ingest: IngestService;
+  metrics: Metrics;
+  /** Requests being served right now (for graceful shutdown and /metrics). */
+  inflight(): number;
+}
+
+function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function createApp(store: Store, config: Config): App {
+  const metrics = new Metrics();
+  const ingest = new IngestService(store, config.limits, metrics, config.maxPendingRows);
+  const hono = new Hono<AppEnv>();
+  let inflight = 0;
+  let ingestInflight = 0;
+  metrics.gauge('evaltrace_inflight_requests', 'Requests being served', () => inflight);
+  metrics.gauge('evaltrace_pending_rows', 'Rows waiting for the next group commit', () => ingest.spans.pendingRows + ingest.evaluations.pendingRows);
+
+  hono.use('*', async (c, next) => {
+    const started = performance.now();
+    inflight += 1;
+    try {
+      await next();
+    } finally {
+      inflight -= 1;
+      const route = c.req.routePath || 'unmatched';
+      metrics.requests.inc({ route, status: String(c.res.status) });
+      metrics.requestSeconds.observe((performance.now() - started) / 1000, { route });
+    }
+  });
+
+  hono.get('/healthz', (c) => c.json({ status: 'ok' }));
+  hono.get('/readyz', async (c) =>
+    (await store.ping()) ? c.json({ status: 'ready', store: store.kind }) : c.json(errorBody('store_unreachable', 'the store does not answer'), 503),
+  );
+  hono.get('/metrics', (c) => c.text(metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4' }));
+
+  hono.use('/v1/*', authenticate(config.apiKeys));
+  hono.use('/api/*', authenticate(config.apiKeys));
+  // Bounded in-flight ingest: past the limit exporters get a 429 they retry after Retry-After.
+  hono.use('/v1/*', async (_c, next) => {
+    if (ingestInflight >= config.maxInflightRequests) {
+      throw new HttpError(429, 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
+    }
+    ingestInflight += 1;
+    try {
+      await next();
+    } finally {
+      ingestInflight -= 1;
+    }
+  });
+  hono.route('/', otlpRoutes(ingest, metrics));
+  hono.route('/', apiRoutes(store));
+
+  hono.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  hono.onError((err, c) => {
+    if (err instanceof HttpError) {
+      if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
+      return c.json(errorBody(err.code, err.message), err.status);
+    }
+    if (err instanceof StoreError) {
+      console.error(`[evaltrace] store error on ${c.req.method} ${c.req.path}: ${err.message.slice(0, 500)}`);
+      c.header('Retry-After', '2');
+      return c.json(errorBody('store_unavailable', 'the store could not complete the request; retry later'), 503);
+    }
+    console.error(`[evaltrace] internal error on ${c.req.method} ${c.req.path}:`, err);
+    return c.json(errorBody('internal', 'internal error'), 500);
+  });
+
+  return { hono, ingest, metrics, inflight: () => inflight };
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
+
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4318),
+  HOST: z.string().default('0.0.0.0'),
+  EVALTRACE_DATA_DIR: z.string().min(1).default('./.evaltrace/data'),
+  EVALTRACE_CLICKHOUSE_URL: z.string().url().optional(),
+  EVALTRACE_CLICKHOUSE_USER: z.string().default('default'),
+  EVALTRACE_CLICKHOUSE_PASSWORD: z.string().default(''),
+  EVALTRACE_CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/, 'letters, digits and _ only').default('default'),
+  EVALTRACE_CLICKHOUSE_TIMEOUT_MS: int(30_000),
+  EVALTRACE_API_KEYS: z.string().optional(),
+  EVALTRACE_MAX_BODY_BYTES: int(DEFAULT_LIMITS.maxBodyBytes),
+  EVALTRACE_MAX_DECOMPRESSED_BYTES: int(DEFAULT_LIMITS.maxDecompressedBytes),
+  EVALTRACE_MAX_SPANS_PER_REQUEST: int(DEFAULT_LIMITS.maxSpansPerRequest),
+  EVALTRACE_MAX_ATTRIBUTES_PER_SPAN: int(DEFAULT_LIMITS.maxAttributesPerSpan),
+  EVALTRACE_MAX_ATTRIBUTE_LENGTH: int(DEFAULT_LIMITS.maxAttributeValueLength),
+  EVALTRACE_MAX_EXPLANATION_LENGTH: int(DEFAULT_LIMITS.maxExplanationLength),
+  EVALTRACE_MAX_PENDING_ROWS: int(200_000),
+  EVALTRACE_MAX_INFLIGHT_REQUESTS: int(64),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  clickhouse?: { url: string; user: string; password: string; database: string; timeoutMs: number };
+  /** key → project; null when auth is off (single open project "default"). */
+  apiKeys: Map<string, string> | null;
+  limits: Limits;
+  maxPendingRows: number;
+  maxInflightRequests: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseApiKeys(spec: string): Map<string, string> {
+  const keys = new Map<string, string>();
+  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const i = entry.lastIndexOf(':');
+    const key = i > 0 ? entry.slice(0, i) : '';
+    const project = i > 0 ? entry.slice(i + 1) : '';
+    if (!key || !/^[\w.-]{1,128}$/.test(project)) {
+      throw new ConfigError('EVALTRACE_API_KEYS must be "key:project,key2:project2" (project: letters, digits, _ . -)');
+    }
+    keys.set(key, project);
+  }
+  if (keys.size === 0) throw new ConfigError('EVALTRACE_API_KEYS is set but names no key');
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.EVALTRACE_DATA_DIR,
+    clickhouse: e.EVALTRACE_CLICKHOUSE_URL
+      ? {
+          url: e.EVALTRACE_CLICKHOUSE_URL,
+          user: e.EVALTRACE_CLICKHOUSE_USER,
+          password: e.EVALTRACE_CLICKHOUSE_PASSWORD,
+          database: e.EVALTRACE_CLICKHOUSE_DATABASE,
+          timeoutMs: e.EVALTRACE_CLICKHOUSE_TIMEOUT_MS,
+        }
+      : undefined,
+    apiKeys: e.EVALTRACE_API_KEYS ? parseApiKeys(e.EVALTRACE_API_KEYS) : null,
+    limits: {
+      maxBodyBytes: e.EVALTRACE_MAX_BODY_BYTES,
+      maxDecompressedBytes: e.EVALTRACE_MAX_DECOMPRESSED_BYTES,
+      maxSpansPerRequest: e.EVALTRACE_MAX_SPANS_PER_REQUEST,
+      maxAttributesPerSpan: e.EVALTRACE_MAX_ATTRIBUTES_PER_SPAN,
+      maxAttributeValueLength: e.EVALTRACE_MAX_ATTRIBUTE_LENGTH,
+      maxExplanationLength: e.EVALTRACE_MAX_EXPLANATION_LENGTH,
+    },
+    maxPendingRows: e.EVALTRACE_MAX_PENDING_ROWS,
+    maxInflightRequests: e.EVALTRACE_MAX_INFLIGHT_REQUESTS,
+  };
+}

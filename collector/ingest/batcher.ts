@@ -1,0 +1,63 @@
+import { HttpError } from '../errors.js';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: rows from concurrent requests that arrive while an insert is
+ * running are written together by the next insert, so many small requests
+ * cost few inserts, and each caller resolves only once its rows are committed.
+ * The pending queue is bounded: past it callers get a retryable 503.
+ */
+export class GroupCommitter<T> {
+  private pending: T[] = [];
+  private waiters: Waiter[] = [];
+  private running = false;
+
+  constructor(
+    private readonly write: (rows: T[]) => Promise<void>,
+    private readonly maxPendingRows: number,
+    private readonly onFlush: (rows: number, seconds: number) => void = () => undefined,
+  ) {}
+
+  get pendingRows(): number {
+    return this.pending.length;
+  }
+
+  add(rows: readonly T[]): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    if (this.pending.length > 0 && this.pending.length + rows.length > this.maxPendingRows) {
+      return Promise.reject(new HttpError(503, 'overloaded', 'ingest queue is full, retry later', 1));
+    }
+    for (const r of rows) this.pending.push(r);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.running) void this.drain();
+    return done;
+  }
+
+  /** Resolves once everything queued so far is written (for graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.running || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    while (this.pending.length > 0) {
+      const rows = this.pending;
+      const waiters = this.waiters;
+      this.pending = [];
+      this.waiters = [];
+      const started = performance.now();
+      try {
+        await this.write(rows);
+        this.onFlush(rows.length, (performance.now() - started) / 1000);
+        for (const w of waiters) w.resolve();
+      } catch (err) {
+        for (const w of waiters) w.reject(err);
+      }
+    }
+    this.running = false;
+  }
+}

@@ -1,0 +1,161 @@
+import { HttpError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import type { Metrics } from '../metrics.js';
+import { createHash } from 'node:crypto';
+import { ATTR, EVALUATION_EVENT } from '../../src/attributes.js';
+import { decodeLogs, decodeTraces, type Encoding } from '../otlp/decode.js';
+import type { OtlpLogRecord } from '../otlp/model.js';
+import type { Store } from '../store/types.js';
+import { GroupCommitter } from './batcher.js';
+import { evaluationRow, normalizeSpan, type NormalizeContext } from './normalize.js';
+import type { EvaluationRow, SpanRow } from './rows.js';
+import { InvalidItem, spanId, text, timestamp, traceId } from './values.js';
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  /** Up to a few distinct reasons, for partial_success.error_message. */
+  errorMessage: string;
+}
+
+/** Collects per-item rejections into counts and a short, readable message. */
+export class Rejections {
+  count = 0;
+  private readonly reasons = new Map<string, number>();
+
+  add(what: string, reason: string): void {
+    this.count += 1;
+    const key = `${what}: ${reason}`;
+    this.reasons.set(key, (this.reasons.get(key) ?? 0) + 1);
+  }
+
+  message(): string {
+    return [...this.reasons]
+      .slice(0, 5)
+      .map(([r, n]) => (n > 1 ? `${r} (${n}×)` : r))
+      .join('; ');
+  }
+}
+
+/** Decode → normalize → group-committed insert; resolves after the rows are committed. */
+export class IngestService {
+  readonly spans: GroupCommitter<SpanRow>;
+  readonly evaluations: GroupCommitter<EvaluationRow>;
+
+  constructor(
+    readonly store: Store,
+    readonly limits: Limits,
+    readonly metrics: Metrics,
+    maxPendingRows: number,
+  ) {
+    const observe = (_rows: number, seconds: number) => metrics.storeWriteSeconds.observe(seconds);
+    this.spans = new GroupCommitter((rows) => store.insert('spans', rows), maxPendingRows, observe);
+    this.evaluations = new GroupCommitter((rows) => store.insert('evaluations', rows), maxPendingRows, observe);
+  }
+
+  normalizeContext(project: string): NormalizeContext {
+    return { project, limits: this.limits, onTruncate: () => this.metrics.truncations.inc() };
+  }
+
+  async ingestTraces(body: Uint8Array, encoding: Encoding, project: string): Promise<IngestResult> {
+    const items = decodeTraces(body, encoding);
+    if (items.length > this.limits.maxSpansPerRequest) {
+      throw new HttpError(413, 'too_many_spans', `request has ${items.length} spans; the limit is ${this.limits.maxSpansPerRequest}`);
+    }
+    const ctx = this.normalizeContext(project);
+    const rejections = new Rejections();
+    const spans: SpanRow[] = [];
+    const evaluations: EvaluationRow[] = [];
+    for (const item of items) {
+      if ('malformed' in item) {
+        rejections.add('span', item.malformed);
+        continue;
+      }
+      try {
+        const n = normalizeSpan(item, ctx);
+        spans.push(n.span);
+        evaluations.push(...n.evaluations);
+      } catch (err) {
+        if (!(err instanceof InvalidItem)) throw err;
+        rejections.add('span', err.message);
+      }
+    }
+    await this.commit(spans, evaluations);
+    this.metrics.spansAccepted.inc({}, spans.length);
+    this.metrics.spansRejected.inc({}, rejections.count);
+    return { accepted: spans.length, rejected: rejections.count, errorMessage: rejections.message() };
+  }
+
+  /** Log-based `gen_ai.evaluation.result` events become evaluations; other records are counted and ignored. */
+  async ingestLogs(body: Uint8Array, encoding: Encoding, project: string): Promise<IngestResult> {
+    const items = decodeLogs(body, encoding);
+    if (items.length > this.limits.maxSpansPerRequest) {
+      throw new HttpError(413, 'too_many_records', `request has ${items.length} log records; the limit is ${this.limits.maxSpansPerRequest}`);
+    }
+    const ctx = this.normalizeContext(project);
+    const rejections = new Rejections();
+    const evaluations: EvaluationRow[] = [];
+    let ignored = 0;
+    for (const item of items) {
+      if ('malformed' in item) {
+        rejections.add('log record', item.malformed);
+        continue;
+      }
+      const r = item.record;
+      if ((r.eventName || text(r.attributes, ['event.name'])) !== EVALUATION_EVENT) {
+        ignored += 1;
+        continue;
+      }
+      try {
+        const target = await this.logTarget(r, project);
+        const time = timestamp(r.timeNs !== '0' ? r.timeNs : r.observedNs, 'log time').toString();
+        const id = createHash('sha256')
+          .update(JSON.stringify([target, time, r.attributes]))
+          .digest('hex')
+          .slice(0, 48);
+        evaluations.push(
+          evaluationRow(ctx, r.attributes, {
+            evaluation_id: `log:${id}`,
+            target_trace_id: target.trace,
+            target_span_id: target.span,
+            evaluation_trace_id: '',
+            evaluation_span_id: '',
+            source: 'log',
+            time,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof InvalidItem)) throw err;
+        rejections.add('log record', err.message);
+      }
+    }
+    await this.commit([], evaluations);
+    this.metrics.logsIgnored.inc({}, ignored);
+    return { accepted: evaluations.length + ignored, rejected: rejections.count, errorMessage: rejections.message() };
+  }
+
+  /** The evaluated span: the record's trace context, else the span whose gen_ai.response.id it names. */
+  private async logTarget(r: OtlpLogRecord, project: string): Promise<{ trace: string; span: string }> {
+    if (r.traceId !== '' && r.spanId !== '') return { trace: traceId(r.traceId), span: spanId(r.spanId) };
+    const responseId = text(r.attributes, [ATTR.responseId]);
+    if (responseId === '') {
+      throw new InvalidItem('evaluation event has no trace/span context and no gen_ai.response.id');
+    }
+    const found = await this.store.query<{ trace_id: string; span_id: string }>(
+      `SELECT trace_id, span_id FROM spans WHERE project = {project:String} AND attributes[{key:String}] = {rid:String} LIMIT 1`,
+      { project, key: ATTR.responseId, rid: responseId },
+    );
+    const hit = found[0];
+    if (!hit) throw new InvalidItem(`no span with gen_ai.response.id ${JSON.stringify(responseId.slice(0, 64))}`);
+    return { trace: hit.trace_id, span: hit.span_id };
+  }
+
+  async commit(spans: readonly SpanRow[], evaluations: readonly EvaluationRow[]): Promise<void> {
+    await Promise.all([this.spans.add(spans), this.evaluations.add(evaluations)]);
+    this.metrics.evaluationsAccepted.inc({}, evaluations.length);
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all([this.spans.idle(), this.evaluations.idle()]);
+  }
+}

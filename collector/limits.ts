@@ -1,0 +1,20 @@
+/** Ingest limits; each has a default and an env override (see README "Configuration"). */
+export interface Limits {
+  /** Request body as sent (compressed or not). */
+  maxBodyBytes: number;
+  /** Body after gzip decompression, checked while decompressing. */
+  maxDecompressedBytes: number;
+  maxSpansPerRequest: number;
+  maxAttributesPerSpan: number;
+  maxAttributeValueLength: number;
+  maxExplanationLength: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxDecompressedBytes: 8 * 1024 * 1024,
+  maxSpansPerRequest: 50_000,
+  maxAttributesPerSpan: 256,
+  maxAttributeValueLength: 64 * 1024,
+  maxExplanationLength: 16 * 1024,
+};

@@ -1,0 +1,462 @@
+/**
+ * The project's one statistics module: pure functions, no dependencies.
+ *
+ * Every result is JSON-safe: where a value is undefined (too few items, zero
+ * variance, no data) it is `null`, never NaN or ±Infinity. Results are not rounded.
+ * Misuse that is a programming error (arrays of different lengths for paired
+ * statistics, negative or fractional counts, q outside [0, 1]) throws RangeError.
+ * Differences are always "b minus a": b is the candidate, a the baseline.
+ */
+
+import {
+  binomialCdf,
+  chiSquareCdf1 as chiSquareCdf1Raw,
+  mulberry32,
+  normalCdf as normalCdfRaw,
+  normalQuantile as normalQuantileRaw,
+  tCdf as tCdfRaw,
+  tQuantile as tQuantileRaw,
+  tTwoSidedP,
+} from './stats-dist.js';
+
+export { mulberry32 } from './stats-dist.js';
+
+export type Interval = [number, number];
+
+/** z such that Φ(z) = 0.975. */
+const Z95 = normalQuantileRaw(0.975);
+
+export function finiteOrNull(x: number | null | undefined): number | null {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+function interval(lo: number, hi: number): Interval | null {
+  return Number.isFinite(lo) && Number.isFinite(hi) ? [lo, hi] : null;
+}
+
+function assertSameLength(a: readonly unknown[], b: readonly unknown[]): void {
+  if (a.length !== b.length) throw new RangeError(`paired inputs differ in length: ${a.length} vs ${b.length}`);
+}
+
+function assertCount(name: string, x: number): void {
+  if (!Number.isInteger(x) || x < 0) throw new RangeError(`${name} must be a non-negative integer, got ${x}`);
+}
+
+// ---------------------------------------------------------------------------
+// Distributions (implementations in stats-dist.ts)
+
+/** Student t CDF; null for df ≤ 0 or NaN input. df may be Infinity (normal). */
+export function tCdf(t: number, df: number): number | null {
+  return finiteOrNull(tCdfRaw(t, df));
+}
+
+/** Inverse Student t CDF; null outside 0 < p < 1 or for df ≤ 0. */
+export function tQuantile(p: number, df: number): number | null {
+  if (!(p > 0 && p < 1)) return null;
+  return finiteOrNull(tQuantileRaw(p, df));
+}
+
+export function normalCdf(z: number): number | null {
+  return finiteOrNull(normalCdfRaw(z));
+}
+
+/** Φ⁻¹(p); null outside 0 < p < 1. */
+export function normalQuantile(p: number): number | null {
+  return finiteOrNull(normalQuantileRaw(p));
+}
+
+/** CDF of χ² with 1 df (for large-sample McNemar-style statistics). */
+export function chiSquareCdf1(x: number): number | null {
+  return finiteOrNull(chiSquareCdf1Raw(x));
+}
+
+// ---------------------------------------------------------------------------
+// Descriptive statistics
+
+export function mean(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  let s = 0;
+  for (const x of xs) s += x;
+  return finiteOrNull(s / xs.length);
+}
+
+/** Sample variance (n − 1); null for fewer than 2 items. */
+export function variance(xs: readonly number[]): number | null {
+  const n = xs.length;
+  const m = mean(xs);
+  if (n < 2 || m === null) return null;
+  let ss = 0;
+  let sd = 0;
+  for (const x of xs) {
+    ss += (x - m) * (x - m);
+    sd += x - m;
+  }
+  // Corrected two-pass: the second term cancels the rounding error left in m.
+  return finiteOrNull(Math.max(0, (ss - (sd * sd) / n) / (n - 1)));
+}
+
+export function stdDev(xs: readonly number[]): number | null {
+  const v = variance(xs);
+  return v === null ? null : Math.sqrt(v);
+}
+
+/**
+ * Quantile with linear interpolation between order statistics (numpy default,
+ * Excel PERCENTILE.INC, ClickHouse quantileExactInclusive). Null for empty input
+ * or any non-finite item.
+ */
+export function quantile(xs: readonly number[], q: number): number | null {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile q must be in [0, 1], got ${q}`);
+  const n = xs.length;
+  if (n === 0 || xs.some((x) => !Number.isFinite(x))) return null;
+  let sorted = xs;
+  for (let i = 1; i < n; i++) {
+    if (xs[i]! < xs[i - 1]!) {
+      sorted = [...xs].sort((u, v) => u - v);
+      break;
+    }
+  }
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  const a = sorted[lo]!;
+  return a + (h - lo) * (sorted[hi]! - a);
+}
+
+/** Pearson r; null when n < 2 or either variable is constant. */
+export function pearson(xs: readonly number[], ys: readonly number[]): number | null {
+  assertSameLength(xs, ys);
+  const mx = mean(xs);
+  const my = mean(ys);
+  if (xs.length < 2 || mx === null || my === null) return null;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const dx = xs[i]! - mx;
+    const dy = ys[i]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  const r = finiteOrNull(sxy / Math.sqrt(sxx * syy));
+  // Rounding can push |r| a hair past 1.
+  return r === null ? null : Math.max(-1, Math.min(1, r));
+}
+
+// ---------------------------------------------------------------------------
+// Means and t tests
+
+export interface MeanCI {
+  n: number;
+  mean: number | null;
+  std_dev: number | null;
+  std_error: number | null;
+  ci95: Interval | null;
+}
+
+/** Shared tail of the t procedures. A zero standard error means every item agrees exactly. */
+function tInference(est: number, se: number, df: number) {
+  if (se === 0) {
+    // No spread: the estimate is certain, so p is 0 unless it is exactly 0; t is undefined.
+    return { ci95: [est, est] as Interval, t: null, p_value: est !== 0 ? 0 : 1 };
+  }
+  const q = tQuantileRaw(0.975, df);
+  const t = est / se;
+  return {
+    ci95: interval(est - q * se, est + q * se),
+    t: finiteOrNull(t),
+    p_value: finiteOrNull(tTwoSidedP(t, df)),
+  };
+}
+
+/** Mean with standard error and a t-based 95% CI (df = n − 1). */
+export function meanCI95(xs: readonly number[]): MeanCI {
+  const n = xs.length;
+  const m = mean(xs);
+  const sd = stdDev(xs);
+  if (m === null || sd === null) return { n, mean: m, std_dev: null, std_error: null, ci95: null };
+  return { n, mean: m, std_dev: sd, std_error: sd / Math.sqrt(n), ci95: ciFromSummary(n, m, sd * sd) };
+}
+
+/**
+ * The same t interval from summary statistics (e.g. ClickHouse avg and varSamp,
+ * which yields nan/inf for n < 2: those give null).
+ */
+export function ciFromSummary(n: number, mean: number | null, sampleVariance: number | null): Interval | null {
+  const m = finiteOrNull(mean);
+  const v = finiteOrNull(sampleVariance);
+  if (!(n >= 2) || m === null || v === null || v < 0) return null;
+  return tInference(m, Math.sqrt(v / n), n - 1).ci95;
+}
+
+export interface PairedTTest {
+  n: number;
+  mean_delta: number | null;
+  std_error: number | null;
+  df: number | null;
+  ci95: Interval | null;
+  t: number | null;
+  /** Two-sided. If every difference is identical: 0 when that difference is non-zero, else 1. */
+  p_value: number | null;
+  /** Pairs with b > a. */
+  wins: number;
+  losses: number;
+  ties: number;
+}
+
+/** Paired t test on d = b − a (a[i] and b[i] are the same item). */
+export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTTest {
+  assertSameLength(a, b);
+  const d = a.map((ai, i) => b[i]! - ai);
+  let wins = 0;
+  let losses = 0;
+  let ties = 0;
+  for (const x of d) {
+    if (x > 0) wins++;
+    else if (x < 0) losses++;
+    else ties++;
+  }
+  const n = d.length;
+  const m = mean(d);
+  const sd = stdDev(d);
+  const base = { n, mean_delta: m, wins, losses, ties };
+  if (m === null || sd === null) return { ...base, std_error: null, df: null, ci95: null, t: null, p_value: null };
+  const se = sd / Math.sqrt(n);
+  return { ...base, std_error: se, df: n - 1, ...tInference(m, se, n - 1) };
+}
+
+export interface WelchTTest {
+  n_a: number;
+  n_b: number;
+  mean_a: number | null;
+  mean_b: number | null;
+  /** mean(b) − mean(a). */
+  delta: number | null;
+  std_error: number | null;
+  /** Welch–Satterthwaite; null when both samples are constant. */
+  df: number | null;
+  ci95: Interval | null;
+  t: number | null;
+  p_value: number | null;
+}
+
+/** Welch's unequal-variance t test; needs at least 2 items in each sample. */
+export function welchTTest(a: readonly number[], b: readonly number[]): WelchTTest {
+  const ma = mean(a);
+  const mb = mean(b);
+  const va = variance(a);
+  const vb = variance(b);
+  const delta = ma === null || mb === null ? null : finiteOrNull(mb - ma);
+  const base = { n_a: a.length, n_b: b.length, mean_a: ma, mean_b: mb, delta };
+  if (delta === null || va === null || vb === null) {
+    return { ...base, std_error: null, df: null, ci95: null, t: null, p_value: null };
+  }
+  const wa = va / a.length;
+  const wb = vb / b.length;
+  const se = Math.sqrt(wa + wb);
+  const df = finiteOrNull(((wa + wb) * (wa + wb)) / ((wa * wa) / (a.length - 1) + (wb * wb) / (b.length - 1)));
+  if (df === null) return { ...base, std_error: se, df: null, ...tInference(delta, 0, 1) };
+  return { ...base, std_error: se, df, ...tInference(delta, se, df) };
+}
+
+// ---------------------------------------------------------------------------
+// Binary outcomes
+
+/** Paired pass/fail counts; first word is rater/system a, second is b. */
+export interface PassFailTable {
+  pass_pass: number;
+  pass_fail: number;
+  fail_pass: number;
+  fail_fail: number;
+}
+
+export type PassFailInput = PassFailTable | ReadonlyArray<readonly [boolean, boolean]>;
+
+export function passFailTable(input: PassFailInput): PassFailTable {
+  if (!Array.isArray(input)) {
+    const { pass_pass, pass_fail, fail_pass, fail_fail } = input as PassFailTable;
+    const t = { pass_pass, pass_fail, fail_pass, fail_fail };
+    for (const [k, v] of Object.entries(t)) assertCount(k, v);
+    return t;
+  }
+  const t: PassFailTable = { pass_pass: 0, pass_fail: 0, fail_pass: 0, fail_fail: 0 };
+  for (const [x, y] of input as ReadonlyArray<readonly [boolean, boolean]>) {
+    if (x && y) t.pass_pass++;
+    else if (x) t.pass_fail++;
+    else if (y) t.fail_pass++;
+    else t.fail_fail++;
+  }
+  return t;
+}
+
+/** Wilson score 95% interval for a single proportion; null when n = 0. */
+export function wilsonCI95(passes: number, n: number): Interval | null {
+  assertCount('passes', passes);
+  assertCount('n', n);
+  if (passes > n) throw new RangeError(`passes (${passes}) > n (${n})`);
+  if (n === 0) return null;
+  const p = passes / n;
+  const z2 = Z95 * Z95;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  // Exact bounds at 0 and n; rounding would otherwise leave ±1e-17.
+  return [passes === 0 ? 0 : Math.max(0, centre - half), passes === n ? 1 : Math.min(1, centre + half)];
+}
+
+export interface ProportionDiff {
+  p_a: number | null;
+  p_b: number | null;
+  /** p_b − p_a. */
+  diff: number | null;
+  ci95: Interval | null;
+}
+
+/**
+ * Unpaired difference of proportions with Newcombe's hybrid score interval
+ * (Newcombe 1998, method 10: square-and-add of the two Wilson intervals).
+ */
+export function proportionDiffCI95(passA: number, nA: number, passB: number, nB: number): ProportionDiff {
+  const wa = wilsonCI95(passA, nA);
+  const wb = wilsonCI95(passB, nB);
+  if (wa === null || wb === null) {
+    return { p_a: nA > 0 ? passA / nA : null, p_b: nB > 0 ? passB / nB : null, diff: null, ci95: null };
+  }
+  const pa = passA / nA;
+  const pb = passB / nB;
+  const diff = pb - pa;
+  const lo = diff - Math.hypot(pb - wb[0], wa[1] - pa);
+  const hi = diff + Math.hypot(wb[1] - pb, pa - wa[0]);
+  return { p_a: pa, p_b: pb, diff, ci95: [Math.max(-1, lo), Math.min(1, hi)] };
+}
+
+/**
+ * Paired difference of proportions p_b − p_a with Newcombe's square-and-add
+ * interval for paired data (Newcombe 1998, Stat Med 17:2635, method 10), using
+ * the continuity-adjusted correlation of Newcombe & Altman ("Statistics with
+ * Confidence") and Fagerland et al. ("Statistical Analysis of Contingency Tables"):
+ * numerator AD − BC reduced by N/2 when positive, 0 if that crosses zero.
+ */
+export function pairedProportionDiffCI95(input: PassFailInput): ProportionDiff & { n: number } {
+  const { pass_pass: e, pass_fail: f, fail_pass: g, fail_fail: h } = passFailTable(input);
+  const n = e + f + g + h;
+  if (n === 0) return { n, p_a: null, p_b: null, diff: null, ci95: null };
+  const pa = (e + f) / n;
+  const pb = (e + g) / n;
+  const diff = (g - f) / n;
+  const [la, ua] = wilsonCI95(e + f, n)!;
+  const [lb, ub] = wilsonCI95(e + g, n)!;
+  const margins = (e + f) * (g + h) * (e + g) * (f + h);
+  let phi = 0;
+  if (margins > 0) {
+    const num = e * h - f * g;
+    phi = (num > n / 2 ? num - n / 2 : num < 0 ? num : 0) / Math.sqrt(margins);
+  }
+  const dl = pb - lb;
+  const du = ub - pb;
+  const al = pa - la;
+  const au = ua - pa;
+  const lo = diff - Math.sqrt(Math.max(0, dl * dl - 2 * phi * dl * au + au * au));
+  const hi = diff + Math.sqrt(Math.max(0, du * du - 2 * phi * du * al + al * al));
+  return { n, p_a: pa, p_b: pb, diff, ci95: [Math.max(-1, lo), Math.min(1, hi)] };
+}
+
+export interface McNemar {
+  n_discordant: number;
+  b01: number;
+  b10: number;
+  p_value: number;
+}
+
+/**
+ * McNemar's test on the two discordant counts. Always the exact two-sided
+ * binomial test (p = min(1, 2·P(X ≤ min)), X ~ Bin(b01 + b10, ½)), evaluated
+ * through the incomplete beta so it is exact and fast at any size; the
+ * chi-square approximation buys nothing here. 1 when there are no discordant pairs.
+ */
+export function mcnemar(b01: number, b10: number): McNemar {
+  assertCount('b01', b01);
+  assertCount('b10', b10);
+  const n = b01 + b10;
+  const p = n === 0 ? 1 : Math.min(1, 2 * binomialCdf(Math.min(b01, b10), n, 0.5));
+  return { n_discordant: n, b01, b10, p_value: p };
+}
+
+export interface Kappa {
+  n: number;
+  kappa: number | null;
+  observed_agreement: number | null;
+  expected_agreement: number | null;
+  reason?: string;
+}
+
+/** Cohen's kappa for two raters' pass/fail labels (pairs [a, b] or a 2×2 table). */
+export function cohenKappa(input: PassFailInput): Kappa {
+  const { pass_pass, pass_fail, fail_pass, fail_fail } = passFailTable(input);
+  const n = pass_pass + pass_fail + fail_pass + fail_fail;
+  if (n === 0) return { n, kappa: null, observed_agreement: null, expected_agreement: null, reason: 'no items' };
+  const po = (pass_pass + fail_fail) / n;
+  const aPass = (pass_pass + pass_fail) / n;
+  const bPass = (pass_pass + fail_pass) / n;
+  const pe = aPass * bPass + (1 - aPass) * (1 - bPass);
+  // Tested on counts, not on pe === 1, so float rounding cannot slip past it.
+  if (pass_pass === n || fail_fail === n) {
+    return {
+      n,
+      kappa: null,
+      observed_agreement: po,
+      expected_agreement: 1,
+      reason: 'both raters gave every item the same single label, so chance agreement is 1 and kappa is undefined',
+    };
+  }
+  return { n, kappa: (po - pe) / (1 - pe), observed_agreement: po, expected_agreement: pe };
+}
+
+// ---------------------------------------------------------------------------
+// Bootstrap
+
+export interface BootstrapCI {
+  /** The statistic on the original sample (indices 0..n−1). */
+  estimate: number | null;
+  ci95: Interval | null;
+  iterations: number;
+  /**
+   * Resamples whose statistic was null or non-finite (e.g. no successes for cost
+   * per success) are left out of the percentiles; callers can judge how many.
+   */
+  valid_iterations: number;
+}
+
+/**
+ * Percentile bootstrap. `statistic` receives the resampled item indices (with
+ * repetition) and computes its value from them. Deterministic for a given seed.
+ */
+export function bootstrapCI95(
+  statistic: (idx: number[]) => number | null,
+  n: number,
+  options: { iterations?: number; seed?: number } = {},
+): BootstrapCI {
+  assertCount('n', n);
+  const iterations = options.iterations ?? 2000;
+  assertCount('iterations', iterations);
+  const estimate = finiteOrNull(statistic(Array.from({ length: n }, (_, i) => i)));
+  if (n === 0) return { estimate, ci95: null, iterations, valid_iterations: 0 };
+  const rand = mulberry32(options.seed ?? 1);
+  const values: number[] = [];
+  const idx = new Array<number>(n);
+  for (let it = 0; it < iterations; it++) {
+    for (let i = 0; i < n; i++) idx[i] = Math.floor(rand() * n);
+    const v = finiteOrNull(statistic(idx.slice()));
+    if (v !== null) values.push(v);
+  }
+  if (values.length === 0) return { estimate, ci95: null, iterations, valid_iterations: 0 };
+  values.sort((u, v) => u - v);
+  return {
+    estimate,
+    ci95: [quantile(values, 0.025)!, quantile(values, 0.975)!],
+    iterations,
+    valid_iterations: values.length,
+  };
+}

@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import type { QueryParams, Store } from '../store/types.js';
+import { type TraceFilter, traceWhere } from './filters.js';
+import { finiteOrNull } from './stats.js';
+import { TRACE_CONTENT_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { nsToIso } from './triples.js';
+
+export const ListingSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, 'cursor must be the next_cursor of a previous page')
+    .optional(),
+});
+
+interface SummaryRow {
+  trace_id: string;
+  root_span_id: string;
+  dataset: string;
+  dataset_version: string;
+  example_id: string;
+  prompt: string;
+  prompt_version: string;
+  model: string;
+  run_id: string;
+  success: boolean | null;
+  latency_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  llm_spans: number;
+  unpriced_spans: number;
+  start_ns: string;
+  is_task: boolean;
+}
+
+interface ContentRow {
+  trace_id: string;
+  task_input: string;
+  task_output: string;
+  llm_input: string;
+  llm_output: string;
+}
+
+function summaryJson(r: SummaryRow) {
+  return {
+    trace_id: r.trace_id,
+    span_id: r.root_span_id || null,
+    dataset: r.dataset,
+    dataset_version: r.dataset_version,
+    example_id: r.example_id,
+    prompt: r.prompt,
+    prompt_version: r.prompt_version,
+    model: r.model,
+    run_id: r.run_id,
+    success: r.success,
+    latency_ms: finiteOrNull(r.latency_ms),
+    input_tokens: r.input_tokens,
+    output_tokens: r.output_tokens,
+    cost_usd: r.llm_spans > r.unpriced_spans ? r.cost_usd : null,
+    start_time: nsToIso(r.start_ns),
+  };
+}
+
+/**
+ * Task traces in trace-id order (a stable order for re-judging the same fixed
+ * set page by page), with the captured input and output a judge reads.
+ */
+export async function listTraces(
+  store: Store,
+  project: string,
+  f: TraceFilter,
+  page: z.infer<typeof ListingSchema>,
+) {
+  const params: QueryParams = { project, limit: page.limit + 1 };
+  let where = traceWhere(f, params);
+  if (page.cursor) {
+    params.cursor = page.cursor;
+    where += ' AND trace_id > {cursor:String}';
+  }
+  const rows = await store.query<SummaryRow>(
+    `SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${where} ORDER BY trace_id LIMIT {limit:UInt32}`,
+    params,
+  );
+  const pageRows = rows.slice(0, page.limit);
+  const content = pageRows.length
+    ? await store.query<ContentRow>(TRACE_CONTENT_SQL, { project, trace_ids: pageRows.map((r) => r.trace_id) })
+    : [];
+  const byId = new Map(content.map((c) => [c.trace_id, c]));
+  return {
+    traces: pageRows.map((r) => {
+      const c = byId.get(r.trace_id);
+      return { ...summaryJson(r), input: c?.task_input || c?.llm_input || null, output: c?.task_output || c?.llm_output || null };
+    }),
+    next_cursor: rows.length > page.limit ? (pageRows.at(-1)?.trace_id ?? null) : null,
+  };
+}
+
+interface SpanDetailRow {
+  span_id: string;
+  parent_span_id: string;
+  name: string;
+  kind: number;
+  start_ns: string;
+  duration_ns: number;
+  status_code: number;
+  status_message: string;
+  model: string;
+  provider: string;
+  operation: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number | null;
+  cost_source: string;
+  is_llm: boolean;
+  is_evaluation: boolean;
+  attributes: Record<string, string>;
+  resource_attributes: Record<string, string>;
+  events: Array<{ time: string; name: string; attributes: Record<string, string> }>;
+  links: Array<{ trace_id: string; span_id: string; attributes: Record<string, string> }>;
+}
+
+/** One trace: its spans, resolved versions and every evaluation that targets it. Null when unknown to the project. */
+export async function getTrace(store: Store, project: string, traceId: string) {
+  const params = { project, trace_id: traceId };
+  const [spans, summary, evaluations] = await Promise.all([
+    store.query<SpanDetailRow>(
+      `SELECT span_id, parent_span_id, name, kind, toString(toUnixTimestamp64Nano(start_time)) AS start_ns, duration_ns,
+         status_code, status_message, model, provider, operation, input_tokens, output_tokens, cache_read_tokens,
+         cache_write_tokens, cost_usd, cost_source, is_llm, is_evaluation, attributes, resource_attributes, events, links
+       FROM spans WHERE project = {project:String} AND trace_id = {trace_id:String}
+       ORDER BY start_time, span_id LIMIT 1 BY span_id`,
+      params,
+    ),
+    store.query<SummaryRow>(`SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE trace_id = {trace_id:String}`, params),
+    store.query<Record<string, unknown>>(
+      `SELECT evaluation_id, target_span_id, evaluation_trace_id, evaluation_span_id, name AS evaluation, judge_name AS judge,
+         judge_version, judge_model, score, label, passed, explanation, source,
+         toString(toUnixTimestamp64Nano(time)) AS time_ns
+       FROM evaluations WHERE project = {project:String} AND target_trace_id = {trace_id:String}
+       ORDER BY time LIMIT 1 BY evaluation_id`,
+      params,
+    ),
+  ]);
+  const s = summary[0];
+  if (!s || spans.length === 0) return null;
+  return {
+    ...summaryJson(s),
+    is_task: s.is_task,
+    spans: spans.map(({ start_ns, ...span }) => ({ ...span, start_time: nsToIso(start_ns), duration_ms: span.duration_ns / 1e6 })),
+    evaluations: evaluations.map(({ time_ns, ...e }) => ({ ...e, time: nsToIso(String(time_ns)) })),
+  };
+}
+

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../auth.js';
+import { HttpError } from '../errors.js';
+import type { IngestResult, IngestService } from '../ingest/service.js';
+import type { Metrics } from '../metrics.js';
+import { readBody } from '../otlp/body.js';
+import type { Encoding } from '../otlp/decode.js';
+import { ExportLogsServiceResponse, ExportTraceServiceResponse } from '../otlp/proto.js';
+
+const CONTENT_TYPES: Record<string, Encoding> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+
+function encodingOf(contentType: string | undefined): { encoding: Encoding; mime: string } {
+  const mime = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const encoding = CONTENT_TYPES[mime];
+  if (!encoding) {
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type "${mime}" is not supported; use application/x-protobuf or application/json`);
+  }
+  return { encoding, mime };
+}
+
+type Signal = 'traces' | 'logs';
+
+/** The OTLP/HTTP success reply, encoded like the request (the spec requires the same content type). */
+function reply(signal: Signal, result: IngestResult, encoding: Encoding, mime: string): Response {
+  const partial =
+    result.rejected > 0
+      ? signal === 'traces'
+        ? { rejectedSpans: result.rejected, errorMessage: result.errorMessage }
+        : { rejectedLogRecords: result.rejected, errorMessage: result.errorMessage }
+      : undefined;
+  const message = partial ? { partialSuccess: partial } : {};
+  if (encoding === 'json') {
+    return new Response(JSON.stringify(message), { status: 200, headers: { 'content-type': 'application/json' } });
+  }
+  const type = signal === 'traces' ? ExportTraceServiceResponse : ExportLogsServiceResponse;
+  const bytes = type.encode(type.fromObject(message)).finish();
+  return new Response(bytes.slice(), { status: 200, headers: { 'content-type': mime } });
+}
+
+export function otlpRoutes(ingest: IngestService, metrics: Metrics): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const handle = (signal: Signal, run: (body: Buffer, e: Encoding, project: string) => Promise<IngestResult>) =>
+    app.post(`/v1/${signal}`, async (c) => {
+      const { encoding, mime } = encodingOf(c.req.header('content-type'));
+      const declared = Number(c.req.header('content-length'));
+      if (Number.isFinite(declared) && declared > ingest.limits.maxBodyBytes) {
+        throw new HttpError(413, 'body_too_large', `request body exceeds ${ingest.limits.maxBodyBytes} bytes`);
+      }
+      const body = await readBody(c.req.raw.body, c.req.header('content-encoding'), ingest.limits);
+      metrics.bytesReceived.inc({ signal }, body.length);
+      const result = await run(body, encoding, c.get('project'));
+      return reply(signal, result, encoding, mime);
+    });
+  handle('traces', (body, e, project) => ingest.ingestTraces(body, e, project));
+  handle('logs', (body, e, project) => ingest.ingestLogs(body, e, project));
+  return app;
+}

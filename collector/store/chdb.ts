@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { Session } from 'chdb';
+import { StoreError } from '../errors.js';
+import type { QueryParams, Store, Table } from './types.js';
+
+/** Embedded driver: real ClickHouse in-process via chdb; one data directory per process. */
+export class ChdbStore implements Store {
+  readonly kind = 'embedded' as const;
+  private readonly session: Session;
+
+  constructor(readonly dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      this.session = new Session(dataDir);
+    } catch (err) {
+      throw new StoreError(`cannot open embedded ClickHouse at ${dataDir}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    await this.run(sql, params, 'Null');
+  }
+
+  async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    const text = await this.run(sql, params, 'JSONEachRow');
+    if (text.length === 0) return [];
+    return text
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => JSON.parse(line) as T);
+  }
+
+  async insert(table: Table, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const body = rows.map((r) => JSON.stringify(r)).join('\n');
+    try {
+      await this.session.insert({ table, values: Buffer.from(body), format: 'JSONEachRow' });
+    } catch (err) {
+      throw new StoreError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.session.queryAsync('SELECT 1', { format: 'Null' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.session.close();
+  }
+
+  private async run(sql: string, params: QueryParams, format: string): Promise<string> {
+    try {
+      const result =
+        Object.keys(params).length > 0
+          ? await this.session.queryBindAsync(sql, params, { format })
+          : await this.session.queryAsync(sql, { format });
+      return result.text();
+    } catch (err) {
+      throw new StoreError(`query failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}

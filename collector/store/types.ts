@@ -1,0 +1,20 @@
+/** Parameter values bound server-side into `{name:Type}` placeholders; never concatenated into SQL. */
+export type QueryParams = Record<string, string | number | boolean | readonly string[] | readonly number[]>;
+
+export type Table = 'spans' | 'evaluations' | 'decisions' | 'releases' | 'release_events';
+
+/**
+ * The one store interface both drivers implement (embedded chdb, ClickHouse
+ * server). SQL text lives with the queries and the schema in clickhouse/, so
+ * both drivers run the same statements.
+ */
+export interface Store {
+  readonly kind: 'embedded' | 'server';
+  /** Runs DDL or another statement that returns no rows. */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  query<T>(sql: string, params?: QueryParams): Promise<T[]>;
+  /** Inserts rows as JSONEachRow; resolves only once the rows are committed. */
+  insert(table: Table, rows: readonly object[]): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RunningCollector, type StartOptions, startCollector } from '../../collector/server.js';
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'evaltrace-test-'));
+}
+
+/** A real collector on a random loopback port over embedded ClickHouse; env is isolated from the caller's. */
+export function startTestCollector(options: StartOptions = {}): Promise<RunningCollector> {
+  return startCollector({ dataDir: tempDataDir(), port: 0, host: '127.0.0.1', env: {}, ...options });
+}
+
+export async function getJson<T = any>(c: RunningCollector, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
+  const res = await fetch(c.url + path, init);
+  return { status: res.status, body: (await res.json()) as T };
+}

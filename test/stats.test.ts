@@ -1,0 +1,550 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  bootstrapCI95,
+  chiSquareCdf1,
+  ciFromSummary,
+  cohenKappa,
+  finiteOrNull,
+  mcnemar,
+  mean,
+  meanCI95,
+  mulberry32,
+  normalCdf,
+  normalQuantile,
+  pairedProportionDiffCI95,
+  pairedTTest,
+  passFailTable,
+  pearson,
+  proportionDiffCI95,
+  quantile,
+  stdDev,
+  tCdf,
+  tQuantile,
+  variance,
+  welchTTest,
+  wilsonCI95,
+} from '../collector/query/stats.js';
+
+/** JSON round-trips unchanged only if there is no NaN, ±Infinity or undefined inside. */
+function expectJsonSafe(x: unknown): void {
+  expect(JSON.parse(JSON.stringify(x))).toEqual(x);
+}
+
+// Student's sleep data (Cushny & Peebles 1905; R `sleep`): extra hours of sleep, same 10 patients.
+const SLEEP_1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
+const SLEEP_2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
+
+describe('finiteOrNull', () => {
+  it('passes finite numbers and maps NaN, ±Infinity, null and undefined to null', () => {
+    expect(finiteOrNull(0)).toBe(0);
+    expect(finiteOrNull(-2.5)).toBe(-2.5);
+    expect(finiteOrNull(NaN)).toBeNull();
+    expect(finiteOrNull(Infinity)).toBeNull();
+    expect(finiteOrNull(-Infinity)).toBeNull();
+    expect(finiteOrNull(null)).toBeNull();
+    expect(finiteOrNull(undefined)).toBeNull();
+  });
+});
+
+describe('descriptive statistics', () => {
+  it('mean, sample variance (n − 1) and std dev match hand-computed values', () => {
+    expect(mean([2, 4, 4, 4, 5, 5, 7, 9])).toBe(5);
+    expect(variance([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(32 / 7, 14);
+    expect(stdDev([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(Math.sqrt(32 / 7), 14);
+  });
+
+  it('returns null, not NaN, for too few items and non-finite input', () => {
+    expect(mean([])).toBeNull();
+    expect(variance([])).toBeNull();
+    expect(variance([3])).toBeNull();
+    expect(stdDev([3])).toBeNull();
+    expect(mean([1, NaN])).toBeNull();
+    expect(mean([1, Infinity])).toBeNull();
+  });
+
+  it('gives exactly zero variance for constant input, even with large offsets', () => {
+    expect(variance([7, 7, 7])).toBe(0);
+    expect(variance([1e9 + 0.1, 1e9 + 0.1, 1e9 + 0.1])).toBe(0);
+  });
+
+  it('keeps variance accurate for data with a large common offset', () => {
+    expect(variance([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16])).toBeCloseTo(30, 6);
+  });
+});
+
+describe('quantile (linear interpolation, numpy default / PERCENTILE.INC)', () => {
+  it('matches R quantile(type = 7) and the Wikipedia PERCENTILE.INC example', () => {
+    expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 14);
+    expect(quantile([15, 20, 35, 40, 50], 0.4)).toBeCloseTo(29, 12);
+    expect(quantile([15, 20, 35, 40, 50], 0.5)).toBe(35);
+  });
+
+  it('returns min and max at q = 0 and q = 1 and sorts unsorted input without mutating it', () => {
+    const xs = [5, 1, 4, 2, 3];
+    expect(quantile(xs, 0)).toBe(1);
+    expect(quantile(xs, 1)).toBe(5);
+    expect(quantile(xs, 0.5)).toBe(3);
+    expect(xs).toEqual([5, 1, 4, 2, 3]);
+  });
+
+  it('returns null for empty or non-finite input and the only value for one item', () => {
+    expect(quantile([], 0.5)).toBeNull();
+    expect(quantile([1, NaN], 0.5)).toBeNull();
+    expect(quantile([42], 0.95)).toBe(42);
+  });
+
+  it('rejects q outside [0, 1]', () => {
+    expect(() => quantile([1, 2], 1.5)).toThrow(RangeError);
+    expect(() => quantile([1, 2], NaN)).toThrow(RangeError);
+  });
+});
+
+describe('Student t distribution', () => {
+  it('tQuantile(0.975, df) matches published t tables', () => {
+    const table: Array<[number, number]> = [
+      [1, 12.7062],
+      [2, 4.3027],
+      [5, 2.5706],
+      [10, 2.2281],
+      [30, 2.0423],
+      [120, 1.9799],
+    ];
+    for (const [df, t] of table) expect(tQuantile(0.975, df)).toBeCloseTo(t, 4);
+  });
+
+  it('tQuantile matches other published table entries to full precision', () => {
+    expect(tQuantile(0.975, 1)).toBeCloseTo(12.706204736174698, 10); // R qt(0.975, 1)
+    expect(tQuantile(0.975, 9)).toBeCloseTo(2.262157162798205, 10); // R qt(0.975, 9)
+    expect(tQuantile(0.95, 1)).toBeCloseTo(6.313751514675041, 10); // tan(0.45π)
+    expect(tQuantile(0.995, 10)).toBeCloseTo(3.1693, 4);
+    expect(tQuantile(0.9, 5)).toBeCloseTo(1.4759, 4);
+  });
+
+  it('tQuantile tends to the normal 1.959964 for large df and is symmetric', () => {
+    expect(tQuantile(0.975, 1e6)).toBeCloseTo(1.959966, 6);
+    expect(tQuantile(0.975, 1e9)).toBeCloseTo(1.95996, 5);
+    expect(tQuantile(0.975, Infinity)).toBeCloseTo(1.959963984540054, 12);
+    expect(tQuantile(0.025, 10)).toBeCloseTo(-2.2281, 4);
+    expect(tQuantile(0.5, 3)).toBe(0);
+  });
+
+  it('tQuantile is continuous across the switch to the large-df series', () => {
+    for (const p of [0.6, 0.975, 0.9995]) {
+      const below = tQuantile(p, 1e5)!;
+      const above = tQuantile(p, 1e5 * (1 + 1e-9))!;
+      expect(Math.abs(below - above) / below).toBeLessThan(1e-11);
+    }
+  });
+
+  it('tCdf matches closed forms for df = 1 (Cauchy) and df = 2', () => {
+    expect(tCdf(1, 1)).toBeCloseTo(0.75, 14);
+    expect(tCdf(-1, 1)).toBeCloseTo(0.25, 14);
+    for (const t of [-3, -0.5, 0, 0.7, 4]) {
+      expect(tCdf(t, 1)).toBeCloseTo(0.5 + Math.atan(t) / Math.PI, 13);
+      expect(tCdf(t, 2)).toBeCloseTo(0.5 + t / (2 * Math.sqrt(2 + t * t)), 13);
+    }
+  });
+
+  it('tCdf inverts tQuantile to 1e-10 over random p and df', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-6, max: 1 - 1e-6, noNaN: true }),
+        fc.oneof(fc.integer({ min: 1, max: 500 }), fc.double({ min: 0.5, max: 1e7, noNaN: true })),
+        (p, df) => {
+          const t = tQuantile(p, df)!;
+          expect(Math.abs(tCdf(t, df)! - p)).toBeLessThan(1e-10);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('returns null for p outside (0, 1) and df ≤ 0', () => {
+    expect(tQuantile(0, 5)).toBeNull();
+    expect(tQuantile(1, 5)).toBeNull();
+    expect(tQuantile(0.5, 0)).toBeNull();
+    expect(tCdf(1, -1)).toBeNull();
+    expect(tCdf(NaN, 3)).toBeNull();
+  });
+});
+
+describe('normal and chi-square(1) distributions', () => {
+  it('normalCdf and normalQuantile match standard values', () => {
+    expect(normalCdf(0)).toBe(0.5);
+    expect(normalCdf(1.96)).toBeCloseTo(0.9750021048517795, 14);
+    expect(normalCdf(-1)).toBeCloseTo(0.15865525393145707, 14);
+    expect(normalCdf(-10)! / 7.619853024160527e-24).toBeCloseTo(1, 10);
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 13);
+    expect(normalQuantile(0.995)).toBeCloseTo(2.5758293035489004, 12);
+    expect(normalQuantile(0.5)).toBe(0);
+  });
+
+  it('normalQuantile inverts normalCdf far into the tails', () => {
+    for (const p of [1e-300, 1e-12, 0.001, 0.3, 0.7, 0.999]) {
+      expect(normalCdf(normalQuantile(p)!)! / p).toBeCloseTo(1, 10);
+    }
+  });
+
+  it('returns null instead of ±Infinity or NaN', () => {
+    expect(normalQuantile(0)).toBeNull();
+    expect(normalQuantile(1)).toBeNull();
+    expect(normalQuantile(1.2)).toBeNull();
+    expect(normalCdf(NaN)).toBeNull();
+    expect(chiSquareCdf1(NaN)).toBeNull();
+  });
+
+  it('chiSquareCdf1 puts 95% below 3.8415 (= 1.96²)', () => {
+    expect(chiSquareCdf1(3.841458820694124)).toBeCloseTo(0.95, 13);
+    expect(chiSquareCdf1(0)).toBe(0);
+    expect(chiSquareCdf1(1)).toBeCloseTo(0.6826894921370859, 13);
+  });
+});
+
+describe('meanCI95 and ciFromSummary', () => {
+  it('gives the t interval with df = n − 1 (R t.test(sleep group 1))', () => {
+    const r = meanCI95(SLEEP_1);
+    expect(r.n).toBe(10);
+    expect(r.mean).toBeCloseTo(0.75, 14);
+    expect(r.std_error).toBeCloseTo(0.5657345, 7);
+    expect(r.ci95![0]).toBeCloseTo(-0.5297804, 7);
+    expect(r.ci95![1]).toBeCloseTo(2.0297804, 7);
+  });
+
+  it('has a null interval for n < 2 and a degenerate [mean, mean] interval for zero variance', () => {
+    expect(meanCI95([])).toEqual({ n: 0, mean: null, std_dev: null, std_error: null, ci95: null });
+    expect(meanCI95([4])).toEqual({ n: 1, mean: 4, std_dev: null, std_error: null, ci95: null });
+    expect(meanCI95([3, 3, 3])).toEqual({ n: 3, mean: 3, std_dev: 0, std_error: 0, ci95: [3, 3] });
+  });
+
+  it('ciFromSummary reproduces meanCI95 from n, mean and sample variance', () => {
+    expect(ciFromSummary(10, mean(SLEEP_1), variance(SLEEP_1))).toEqual(meanCI95(SLEEP_1).ci95);
+  });
+
+  it('ciFromSummary returns null for n < 2 and for the nan/inf ClickHouse varSamp gives', () => {
+    expect(ciFromSummary(1, 3, NaN)).toBeNull();
+    expect(ciFromSummary(0, null, null)).toBeNull();
+    expect(ciFromSummary(5, 3, Infinity)).toBeNull();
+    expect(ciFromSummary(5, NaN, 1)).toBeNull();
+  });
+});
+
+describe('pairedTTest (d = b − a)', () => {
+  it('reproduces R t.test(extra ~ group, paired = TRUE) on the sleep data', () => {
+    const r = pairedTTest(SLEEP_1, SLEEP_2);
+    expect(r.n).toBe(10);
+    expect(r.df).toBe(9);
+    expect(r.mean_delta).toBeCloseTo(1.58, 12);
+    expect(r.t).toBeCloseTo(4.0621, 4);
+    expect(r.p_value).toBeCloseTo(0.002833, 6);
+    expect(r.ci95![0]).toBeCloseTo(0.7001, 4);
+    expect(r.ci95![1]).toBeCloseTo(2.4599, 4);
+  });
+
+  it('counts wins (b > a), losses and ties', () => {
+    const r = pairedTTest(SLEEP_1, SLEEP_2);
+    expect([r.wins, r.losses, r.ties]).toEqual([9, 0, 1]);
+  });
+
+  it('flips the sign of delta, t and CI, and keeps p, when a and b swap', () => {
+    const ab = pairedTTest(SLEEP_1, SLEEP_2);
+    const ba = pairedTTest(SLEEP_2, SLEEP_1);
+    expect(ba.mean_delta).toBeCloseTo(-ab.mean_delta!, 12);
+    expect(ba.t).toBeCloseTo(-ab.t!, 12);
+    expect(ba.ci95![0]).toBeCloseTo(-ab.ci95![1], 12);
+    expect(ba.p_value).toBeCloseTo(ab.p_value!, 14);
+    expect([ba.wins, ba.losses]).toEqual([ab.losses, ab.wins]);
+  });
+
+  it('with identical non-zero differences: t null, p 0, CI [Δ, Δ]', () => {
+    const r = pairedTTest([1, 2, 3], [2, 3, 4]);
+    expect(r).toMatchObject({ mean_delta: 1, t: null, p_value: 0, ci95: [1, 1], wins: 3 });
+    expectJsonSafe(r);
+  });
+
+  it('with all differences zero: t null, p 1, CI [0, 0], all ties', () => {
+    const r = pairedTTest([1, 2, 3], [1, 2, 3]);
+    expect(r).toMatchObject({ mean_delta: 0, t: null, p_value: 1, ci95: [0, 0], ties: 3 });
+  });
+
+  it('is null-filled and JSON-safe for 0 and 1 pairs', () => {
+    const empty = pairedTTest([], []);
+    expect(empty).toMatchObject({ n: 0, mean_delta: null, t: null, p_value: null, ci95: null });
+    expectJsonSafe(empty);
+    const one = pairedTTest([1], [3]);
+    expect(one).toMatchObject({ n: 1, mean_delta: 2, t: null, p_value: null, ci95: null, wins: 1 });
+    expectJsonSafe(one);
+  });
+
+  it('rejects arrays of different lengths', () => {
+    expect(() => pairedTTest([1, 2], [1])).toThrow(RangeError);
+  });
+});
+
+describe('welchTTest (delta = mean(b) − mean(a))', () => {
+  it('reproduces R t.test(extra ~ group) on the sleep data (signs flipped: R reports group1 − group2)', () => {
+    const r = welchTTest(SLEEP_1, SLEEP_2);
+    expect(r.delta).toBeCloseTo(1.58, 12);
+    expect(r.t).toBeCloseTo(1.8608, 4);
+    expect(r.df).toBeCloseTo(17.776, 3);
+    expect(r.p_value).toBeCloseTo(0.07939, 5);
+    expect(r.ci95![0]).toBeCloseTo(-0.2054832, 7);
+    expect(r.ci95![1]).toBeCloseTo(3.3654832, 7);
+  });
+
+  it('gives R’s signs directly when the groups are passed the other way round', () => {
+    const r = welchTTest(SLEEP_2, SLEEP_1);
+    expect(r.t).toBeCloseTo(-1.8608, 4);
+    expect(r.ci95![0]).toBeCloseTo(-3.3654832, 7);
+    expect(r.ci95![1]).toBeCloseTo(0.2054832, 7);
+  });
+
+  it('uses the other sample’s n − 1 as df when one sample is constant', () => {
+    expect(welchTTest([5, 5, 5, 5], SLEEP_1).df).toBeCloseTo(9, 12);
+  });
+
+  it('with both samples constant: df and t null, p 0 for distinct means, CI [Δ, Δ]', () => {
+    const r = welchTTest([1, 1], [3, 3, 3]);
+    expect(r).toMatchObject({ delta: 2, df: null, t: null, p_value: 0, ci95: [2, 2] });
+    expectJsonSafe(r);
+  });
+
+  it('is null-filled and JSON-safe when a sample has fewer than 2 items', () => {
+    const r = welchTTest([1], [1, 2, 3]);
+    expect(r).toMatchObject({ delta: 1, t: null, df: null, p_value: null, ci95: null });
+    expectJsonSafe(r);
+    expectJsonSafe(welchTTest([], []));
+  });
+});
+
+describe('wilsonCI95', () => {
+  it('matches the published Wilson interval for 8/10', () => {
+    const [lo, hi] = wilsonCI95(8, 10)!;
+    expect(lo).toBeCloseTo(0.4902, 4);
+    expect(hi).toBeCloseTo(0.9433, 4);
+  });
+
+  it('is exactly 0 at the bottom for 0 passes and exactly 1 at the top for n passes', () => {
+    expect(wilsonCI95(0, 10)![0]).toBe(0);
+    expect(wilsonCI95(0, 10)![1]).toBeCloseTo(0.2775, 4);
+    expect(wilsonCI95(10, 10)![1]).toBe(1);
+  });
+
+  it('returns null for n = 0 and rejects impossible counts', () => {
+    expect(wilsonCI95(0, 0)).toBeNull();
+    expect(() => wilsonCI95(11, 10)).toThrow(RangeError);
+    expect(() => wilsonCI95(-1, 10)).toThrow(RangeError);
+    expect(() => wilsonCI95(1.5, 10)).toThrow(RangeError);
+  });
+});
+
+describe('proportionDiffCI95 (unpaired, Newcombe hybrid score)', () => {
+  // Newcombe (1998) Stat Med 17:873, Table II, method 10, written as p_b − p_a.
+  it('matches Newcombe’s worked examples', () => {
+    const cases: Array<[number, number, number, number, number, number]> = [
+      [48, 80, 56, 70, 0.0524, 0.3339],
+      [3, 10, 9, 10, 0.1705, 0.809],
+      [0, 29, 5, 56, -0.0381, 0.1926],
+      [0, 20, 0, 10, -0.1611, 0.2775],
+      [0, 10, 10, 10, 0.6075, 1],
+    ];
+    for (const [pa, na, pb, nb, lo, hi] of cases) {
+      const r = proportionDiffCI95(pa, na, pb, nb);
+      expect(r.diff).toBeCloseTo(pb / nb - pa / na, 14);
+      expect(r.ci95![0]).toBeCloseTo(lo, 4);
+      expect(r.ci95![1]).toBeCloseTo(hi, 4);
+    }
+  });
+
+  it('matches Fagerland et al.’s epinephrine example (7/34 vs 1/34: 0.1765, 0.0189 to 0.3404)', () => {
+    const r = proportionDiffCI95(1, 34, 7, 34);
+    expect(r.diff).toBeCloseTo(0.1765, 4);
+    expect(r.ci95![0]).toBeCloseTo(0.0189, 4);
+    expect(r.ci95![1]).toBeCloseTo(0.3404, 4);
+  });
+
+  it('is null when either group is empty', () => {
+    expect(proportionDiffCI95(0, 0, 3, 5)).toEqual({ p_a: null, p_b: 0.6, diff: null, ci95: null });
+  });
+});
+
+describe('pairedProportionDiffCI95 (Newcombe square-and-add for paired data)', () => {
+  it('matches Fagerland et al.’s Cavo et al. (2012) example (−0.0621, −0.1186 to −0.0046, sign flipped for b − a)', () => {
+    const r = pairedProportionDiffCI95({ pass_pass: 59, pass_fail: 6, fail_pass: 16, fail_fail: 80 });
+    expect(r.n).toBe(161);
+    expect(r.diff).toBeCloseTo(0.0621, 4);
+    expect(r.ci95![0]).toBeCloseTo(0.0046, 4);
+    expect(r.ci95![1]).toBeCloseTo(0.1186, 4);
+  });
+
+  it('accepts [a, b] boolean pairs as well as a table', () => {
+    const pairs: Array<[boolean, boolean]> = [
+      [true, true],
+      [true, false],
+      [false, true],
+      [false, true],
+      [false, false],
+    ];
+    expect(passFailTable(pairs)).toEqual({ pass_pass: 1, pass_fail: 1, fail_pass: 2, fail_fail: 1 });
+    expect(pairedProportionDiffCI95(pairs)).toEqual(
+      pairedProportionDiffCI95({ pass_pass: 1, pass_fail: 1, fail_pass: 2, fail_fail: 1 }),
+    );
+  });
+
+  it('stays inside [−1, 1] and contains the estimate, and is null for no pairs', () => {
+    const r = pairedProportionDiffCI95({ pass_pass: 0, pass_fail: 0, fail_pass: 10, fail_fail: 0 });
+    expect(r.diff).toBe(1);
+    expect(r.ci95![1]).toBe(1);
+    expect(r.ci95![0]).toBeLessThan(1);
+    expect(pairedProportionDiffCI95([])).toEqual({ n: 0, p_a: null, p_b: null, diff: null, ci95: null });
+  });
+});
+
+describe('mcnemar (exact binomial)', () => {
+  it('gives the exact two-sided p for 3 vs 10 discordant pairs (R binom.test(3, 13): 0.09229)', () => {
+    expect(mcnemar(3, 10).p_value).toBeCloseTo(0.092285, 6);
+    expect(mcnemar(3, 10).p_value).toBeCloseTo((2 * (1 + 13 + 78 + 286)) / 8192, 13);
+  });
+
+  it('is symmetric in the two counts', () => {
+    expect(mcnemar(10, 3).p_value).toBe(mcnemar(3, 10).p_value);
+  });
+
+  it('is 1 with no discordant pairs or balanced counts, and never exceeds 1', () => {
+    expect(mcnemar(0, 0)).toEqual({ n_discordant: 0, b01: 0, b10: 0, p_value: 1 });
+    expect(mcnemar(5, 5).p_value).toBe(1);
+    expect(mcnemar(0, 1).p_value).toBe(1);
+  });
+
+  it('stays exact for large counts (0 vs 20: 2 · 0.5²⁰)', () => {
+    expect(mcnemar(0, 20).p_value / (2 * 0.5 ** 20)).toBeCloseTo(1, 12);
+    const big = mcnemar(1000, 1100).p_value;
+    expect(big).toBeGreaterThan(0.02);
+    expect(big).toBeLessThan(0.04);
+  });
+
+  it('rejects negative or fractional counts', () => {
+    expect(() => mcnemar(-1, 2)).toThrow(RangeError);
+    expect(() => mcnemar(1.5, 2)).toThrow(RangeError);
+  });
+});
+
+describe('cohenKappa', () => {
+  it('matches Wikipedia’s worked examples (κ = 0.4 and κ = 0.1304)', () => {
+    const a = cohenKappa({ pass_pass: 20, pass_fail: 5, fail_pass: 10, fail_fail: 15 });
+    expect(a.kappa).toBeCloseTo(0.4, 12);
+    expect(a.observed_agreement).toBeCloseTo(0.7, 12);
+    expect(a.expected_agreement).toBeCloseTo(0.5, 12);
+    expect(cohenKappa({ pass_pass: 45, pass_fail: 15, fail_pass: 25, fail_fail: 15 }).kappa).toBeCloseTo(0.1304, 4);
+  });
+
+  it('accepts [a, b] boolean pairs', () => {
+    const pairs: Array<[boolean, boolean]> = [];
+    for (let i = 0; i < 20; i++) pairs.push([true, true]);
+    for (let i = 0; i < 5; i++) pairs.push([true, false]);
+    for (let i = 0; i < 10; i++) pairs.push([false, true]);
+    for (let i = 0; i < 15; i++) pairs.push([false, false]);
+    expect(cohenKappa(pairs).kappa).toBeCloseTo(0.4, 12);
+  });
+
+  it('is 1 for perfect agreement using both labels', () => {
+    expect(cohenKappa({ pass_pass: 3, pass_fail: 0, fail_pass: 0, fail_fail: 4 }).kappa).toBe(1);
+  });
+
+  it('is null with a reason when both raters use one single label everywhere', () => {
+    for (const t of [
+      { pass_pass: 9, pass_fail: 0, fail_pass: 0, fail_fail: 0 },
+      { pass_pass: 0, pass_fail: 0, fail_pass: 0, fail_fail: 9 },
+    ]) {
+      const r = cohenKappa(t);
+      expect(r.kappa).toBeNull();
+      expect(r.expected_agreement).toBe(1);
+      expect(r.reason).toMatch(/single label/);
+      expectJsonSafe(r);
+    }
+  });
+
+  it('is 0, not undefined, when the raters always disagree with one label each', () => {
+    expect(cohenKappa({ pass_pass: 0, pass_fail: 6, fail_pass: 0, fail_fail: 0 }).kappa).toBe(0);
+  });
+
+  it('is null with a reason for no items', () => {
+    const r = cohenKappa([]);
+    expect(r).toMatchObject({ n: 0, kappa: null });
+    expect(r.reason).toBeTypeOf('string');
+    expectJsonSafe(r);
+  });
+});
+
+describe('pearson', () => {
+  it('matches r = 0.7745967 for x = 1..5, y = [2, 4, 5, 4, 5]', () => {
+    expect(pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])).toBeCloseTo(0.7745967, 7);
+  });
+
+  it('is exactly ±1 for perfectly linear data', () => {
+    expect(pearson([1, 2, 3], [10, 20, 30])).toBe(1);
+    expect(pearson([1, 2, 3], [3, 2, 1])).toBe(-1);
+  });
+
+  it('is null for n < 2 or a constant variable, and rejects unequal lengths', () => {
+    expect(pearson([], [])).toBeNull();
+    expect(pearson([1], [2])).toBeNull();
+    expect(pearson([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(pearson([1, 2, 3], [5, 5, 5])).toBeNull();
+    expect(() => pearson([1, 2], [1])).toThrow(RangeError);
+  });
+});
+
+describe('bootstrapCI95', () => {
+  const data = Array.from({ length: 200 }, (_, i) => Math.sin(i * 12.9898) * 10 + 50);
+  const meanOf = (idx: number[]) => mean(idx.map((i) => data[i]!));
+
+  it('is deterministic for a seed and changes with the seed', () => {
+    const a = bootstrapCI95(meanOf, data.length, { seed: 7 });
+    expect(bootstrapCI95(meanOf, data.length, { seed: 7 })).toEqual(a);
+    expect(bootstrapCI95(meanOf, data.length, { seed: 8 }).ci95).not.toEqual(a.ci95);
+    expect(a.iterations).toBe(2000);
+    expect(a.valid_iterations).toBe(2000);
+  });
+
+  it('for the mean, brackets the estimate and roughly agrees with the t interval', () => {
+    const b = bootstrapCI95(meanOf, data.length, { seed: 1, iterations: 4000 });
+    const t = meanCI95(data).ci95!;
+    expect(b.estimate).toBeCloseTo(mean(data)!, 12);
+    expect(b.ci95![0]).toBeLessThan(b.estimate!);
+    expect(b.ci95![1]).toBeGreaterThan(b.estimate!);
+    const tWidth = t[1] - t[0];
+    expect(Math.abs(b.ci95![1] - b.ci95![0] - tWidth) / tWidth).toBeLessThan(0.15);
+  });
+
+  it('drops resamples whose statistic is null (cost per success with no successes) and reports how many stayed', () => {
+    const success = [true, false, false, false, false, false];
+    const cost = [1, 1, 1, 1, 1, 1];
+    const costPerSuccess = (idx: number[]) => {
+      const s = idx.filter((i) => success[i]).length;
+      return s === 0 ? null : idx.reduce((acc, i) => acc + cost[i]!, 0) / s;
+    };
+    const r = bootstrapCI95(costPerSuccess, 6, { seed: 3 });
+    expect(r.estimate).toBe(6);
+    expect(r.valid_iterations).toBeGreaterThan(0);
+    expect(r.valid_iterations).toBeLessThan(r.iterations);
+    expectJsonSafe(r);
+  });
+
+  it('is null (not NaN) with no items or when every resample is undefined', () => {
+    expect(bootstrapCI95(() => null, 5)).toEqual({ estimate: null, ci95: null, iterations: 2000, valid_iterations: 0 });
+    expect(bootstrapCI95(meanOf, 0).ci95).toBeNull();
+    expectJsonSafe(bootstrapCI95(meanOf, 0));
+  });
+
+  it('mulberry32 yields reproducible values in [0, 1)', () => {
+    const r1 = mulberry32(123);
+    const r2 = mulberry32(123);
+    for (let i = 0; i < 1000; i++) {
+      const v = r1();
+      expect(v).toBe(r2());
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThan(1);
+    }
+  });
+});
