@@ -128,7 +128,7 @@ describe('POST /v1/traces over HTTP', () => {
     const res = await fetch(`${c.url}/v1/traces`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf' },
-      body: ExportTraceServiceRequest.encode(msg).finish(),
+      body: ExportTraceServiceRequest.encode(msg).finish().slice(),
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
