@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A free loopback port, so a restarted collector can come back on the same address. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ChildCollector {
+  proc: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs the collector exactly as `npm start` does, in its own process. */
+export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildCollector> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('listening on')) {
+    if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`collector did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { proc, url, output: () => out, exited };
+}
