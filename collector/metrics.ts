@@ -60,7 +60,9 @@ export class Metrics {
   readonly requests = new Counter('evaltrace_http_requests_total', 'HTTP requests by route and status');
   readonly spansAccepted = new Counter('evaltrace_spans_accepted_total', 'Spans written to the store');
   readonly spansRejected = new Counter('evaltrace_spans_rejected_total', 'Spans rejected via partial_success');
-  readonly evaluationsAccepted = new Counter('evaltrace_evaluations_accepted_total', 'Evaluations written');
+  readonly spansDeduplicated = new Counter('evaltrace_spans_deduplicated_total', 'Spans dropped as already stored (retries, re-sends)');
+  readonly evaluationsAccepted = new Counter('evaltrace_evaluations_accepted_total', 'Evaluations received');
+  readonly evaluationsDeduplicated = new Counter('evaltrace_evaluations_deduplicated_total', 'Evaluations dropped as already stored');
   readonly logsIgnored = new Counter('evaltrace_log_records_ignored_total', 'Log records that are not evaluation events');
   readonly bytesReceived = new Counter('evaltrace_received_bytes_total', 'Request body bytes received on /v1/*');
   readonly truncations = new Counter('evaltrace_truncations_total', 'Attribute values truncated or dropped at limits');
@@ -77,7 +79,9 @@ export class Metrics {
       this.requests,
       this.spansAccepted,
       this.spansRejected,
+      this.spansDeduplicated,
       this.evaluationsAccepted,
+      this.evaluationsDeduplicated,
       this.logsIgnored,
       this.bytesReceived,
       this.truncations,

@@ -7,6 +7,7 @@ import { decodeLogs, decodeTraces, type Encoding } from '../otlp/decode.js';
 import type { OtlpLogRecord } from '../otlp/model.js';
 import type { Store } from '../store/types.js';
 import { GroupCommitter } from './batcher.js';
+import { newEvaluations, newSpans } from './dedup.js';
 import { evaluationRow, normalizeSpan, type NormalizeContext } from './normalize.js';
 import type { EvaluationRow, SpanRow } from './rows.js';
 import { InvalidItem, spanId, text, timestamp, traceId } from './values.js';
@@ -49,8 +50,24 @@ export class IngestService {
     maxPendingRows: number,
   ) {
     const observe = (_rows: number, seconds: number) => metrics.storeWriteSeconds.observe(seconds);
-    this.spans = new GroupCommitter((rows) => store.insert('spans', rows), maxPendingRows, observe);
-    this.evaluations = new GroupCommitter((rows) => store.insert('evaluations', rows), maxPendingRows, observe);
+    this.spans = new GroupCommitter(
+      async (rows) => {
+        const fresh = await newSpans(store, rows);
+        metrics.spansDeduplicated.inc({}, rows.length - fresh.length);
+        await store.insert('spans', fresh);
+      },
+      maxPendingRows,
+      observe,
+    );
+    this.evaluations = new GroupCommitter(
+      async (rows) => {
+        const fresh = await newEvaluations(store, rows);
+        metrics.evaluationsDeduplicated.inc({}, rows.length - fresh.length);
+        await store.insert('evaluations', fresh);
+      },
+      maxPendingRows,
+      observe,
+    );
   }
 
   normalizeContext(project: string): NormalizeContext {

@@ -3,16 +3,51 @@ import { ATTR } from '../../src/attributes.js';
 /**
  * The per-trace resolution every query builds on. A trace's versions may sit
  * on any of its spans and arrive in separate requests, so they are resolved
- * here at query time: a non-empty value wins, the root span's value over a
- * child's. Spans are deduplicated on (trace_id, span_id) first, so a re-sent
- * span never counts twice even before ReplacingMergeTree merges.
+ * at query time: a non-empty value wins, the root span's value over a
+ * child's. A trace is a task unless its root (or, without a root, any span)
+ * is an evaluation or carries a judge version: judge traces are not tasks.
+ * Tokens and cost add up over the LLM spans that are not judge calls.
  *
- * A trace is a task unless its root (or, without a root, any span) is an
- * evaluation or carries a judge version: judge traces are not tasks. Tokens
- * and cost add up over the LLM spans that are not judge calls. Output
- * columns reuse span column names, hence prefer_column_name_to_alias.
+ * Hot queries read the trace_rollup states (clickhouse/003_trace_rollup.sql);
+ * TRACE_SUMMARY_RAW_SQL computes the same columns from the raw spans and is
+ * the reference a test and the query benchmark compare the rollup against.
+ * Output columns reuse span column names, hence prefer_column_name_to_alias.
+ * Costs add up as Decimal128(12): exact, so the sum is the same in any order.
  */
+const DERIVED = `
+  if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
+  toUnixTimestamp64Nano(trace_start) AS start_ns,
+  toUnixTimestamp64Nano(trace_end) AS end_ns`;
+
 export const TRACE_SUMMARY_SQL = `
+SELECT
+  trace_id,
+  argMaxMerge(dataset_state) AS dataset,
+  argMaxMerge(dataset_version_state) AS dataset_version,
+  argMaxMerge(prompt_state) AS prompt,
+  argMaxMerge(prompt_version_state) AS prompt_version,
+  argMaxMerge(example_id_state) AS example_id,
+  argMaxMerge(run_id_state) AS run_id,
+  argMinMerge(model_state) AS model,
+  NOT argMaxMerge(judged_state) AS is_task,
+  maxMerge(has_root_state) AS has_root,
+  if(has_root, argMaxMerge(root_span_id_state), '') AS root_span_id,
+  maxMerge(root_duration_ns_state) AS root_duration_ns,
+  sumMerge(input_tokens_state) AS input_tokens,
+  sumMerge(output_tokens_state) AS output_tokens,
+  sumMerge(cost_usd_state) AS cost_usd,
+  sumMerge(unpriced_spans_state) AS unpriced_spans,
+  sumMerge(llm_spans_state) AS llm_spans,
+  argMaxMerge(success_state) AS success,
+  maxMerge(has_error_state) AS has_error,
+  minMerge(start_time_state) AS trace_start,
+  maxMerge(end_time_state) AS trace_end,${DERIVED}
+FROM trace_rollup
+WHERE project = {project:String}
+GROUP BY trace_id
+SETTINGS prefer_column_name_to_alias = 1`;
+
+export const TRACE_SUMMARY_RAW_SQL = `
 SELECT
   trace_id,
   argMax(dataset_name, (dataset_name != '', is_root)) AS dataset,
@@ -24,17 +59,17 @@ SELECT
   argMin(model, (model = '', NOT is_root, NOT is_llm, start_time)) AS model,
   NOT argMax(is_evaluation OR judge_name != '', is_root) AS is_task,
   max(is_root) AS has_root,
-  anyIf(span_id, is_root) AS root_span_id,
-  if(has_root, maxIf(duration_ns, is_root) / 1e6, NULL) AS latency_ms,
+  if(has_root, argMax(span_id, is_root), '') AS root_span_id,
+  max(if(is_root, duration_ns, 0)) AS root_duration_ns,
   sumIf(input_tokens, is_llm AND judge_name = '') AS input_tokens,
   sumIf(output_tokens, is_llm AND judge_name = '') AS output_tokens,
-  sumIf(ifNull(cost_usd, 0), is_llm AND judge_name = '') AS cost_usd,
+  sumIf(toDecimal128(ifNull(cost_usd, 0), 12), is_llm AND judge_name = '') AS cost_usd,
   countIf(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
   countIf(is_llm AND judge_name = '') AS llm_spans,
   argMax(success, (success IS NOT NULL, is_root)) AS success,
-  countIf(status_code = 2) > 0 AS has_error,
-  toUnixTimestamp64Nano(min(start_time)) AS start_ns,
-  toUnixTimestamp64Nano(max(end_time)) AS end_ns
+  max(status_code = 2) AS has_error,
+  min(start_time) AS trace_start,
+  max(end_time) AS trace_end,${DERIVED}
 FROM (
   SELECT * EXCEPT (attributes, resource_attributes, events, links)
   FROM spans

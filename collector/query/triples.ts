@@ -79,12 +79,20 @@ interface JudgeRow {
 const KEY = TRIPLE_KEY.join(', ');
 const keyOf = (r: Pick<Triple, (typeof TRIPLE_KEY)[number]>) => TRIPLE_KEY.map((k) => r[k]).join('\u0000');
 
-/** Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version. */
-export async function triples(store: Store, project: string, f: TraceFilter & JudgeFilter): Promise<Triple[]> {
+/**
+ * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
+ * `summarySql` is the per-trace source: the rollup by default, the raw spans for verification.
+ */
+export async function triples(
+  store: Store,
+  project: string,
+  f: TraceFilter & JudgeFilter,
+  summarySql: string = TRACE_SUMMARY_SQL,
+): Promise<Triple[]> {
   const params: QueryParams = { project };
   const where = traceWhere(f, params);
   const jwhere = judgeWhere(f, params);
-  const tracesCte = `t AS (SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${where})`;
+  const tracesCte = `t AS (SELECT * FROM (${summarySql}) WHERE ${where})`;
   const [rows, judgeRows] = await Promise.all([
     store.query<TripleRow>(
       `WITH ${tracesCte}
@@ -94,7 +102,7 @@ export async function triples(store: Store, project: string, f: TraceFilter & Ju
          countIf(has_error) AS n_errors,
          sum(input_tokens) AS input_tokens,
          sum(output_tokens) AS output_tokens,
-         sum(cost_usd) AS cost_usd,
+         toFloat64(sum(cost_usd)) AS cost_usd,
          countIf(llm_spans > unpriced_spans) AS priced_traces,
          countIf(unpriced_spans > 0) AS unpriced_traces,
          countIf(latency_ms IS NOT NULL) AS n_latency,
