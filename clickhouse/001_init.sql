@@ -1,7 +1,8 @@
 -- evaltrace schema v1: one row per span and one per evaluation.
--- ReplacingMergeTree on the identity key keeps a re-sent span or evaluation
--- from being stored twice once parts merge; queries also deduplicate on that
--- key so answers are exact before merges happen.
+-- The collector drops already-stored spans and evaluations at insert time
+-- (collector/ingest/dedup.ts); ReplacingMergeTree on the identity key is a
+-- second line of defence. Evaluations are ordered by the evaluated trace so
+-- "latest score per trace and judge version" aggregates in key order.
 
 CREATE TABLE IF NOT EXISTS spans
 (
@@ -69,4 +70,4 @@ CREATE TABLE IF NOT EXISTS evaluations
     ingested_at         DateTime64(3) DEFAULT now64(3)
 )
 ENGINE = ReplacingMergeTree(ingested_at)
-ORDER BY (project, evaluation_id);
+ORDER BY (project, target_trace_id, judge_name, judge_version, name, evaluation_id);

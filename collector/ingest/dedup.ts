@@ -28,10 +28,16 @@ export async function newEvaluations(store: Store, rows: readonly EvaluationRow[
   const unique = new Map<string, EvaluationRow>();
   for (const r of rows) unique.set(`${r.project}/${r.evaluation_id}`, r);
   if (unique.size === 0) return [];
+  // The evaluated trace leads the table's sort key, so this reads a few granules.
   const existing = await store.query<{ k: string }>(
     `SELECT concat(project, '/', evaluation_id) AS k FROM evaluations
-     WHERE project IN {projects:Array(String)} AND evaluation_id IN {ids:Array(String)}`,
-    { projects: [...new Set(rows.map((r) => r.project))], ids: [...new Set(rows.map((r) => r.evaluation_id))] },
+     WHERE project IN {projects:Array(String)} AND target_trace_id IN {targets:Array(String)}
+       AND evaluation_id IN {ids:Array(String)}`,
+    {
+      projects: [...new Set(rows.map((r) => r.project))],
+      targets: [...new Set(rows.map((r) => r.target_trace_id))],
+      ids: [...new Set(rows.map((r) => r.evaluation_id))],
+    },
   );
   for (const { k } of existing) unique.delete(k);
   return [...unique.values()];

@@ -45,7 +45,7 @@ SELECT
 FROM trace_rollup
 WHERE project = {project:String}
 GROUP BY trace_id
-SETTINGS prefer_column_name_to_alias = 1`;
+SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
 
 export const TRACE_SUMMARY_RAW_SQL = `
 SELECT
@@ -94,7 +94,8 @@ GROUP BY trace_id`;
 /**
  * The latest evaluation per (evaluated trace, judge, judge version, evaluation
  * name): re-judging a trace with the same judge version replaces its score.
- * Deduplicated on evaluation_id so a re-sent evaluation counts once.
+ * Evaluations are stored once (insert-time dedup), and the grouping follows
+ * the table's sort key, so it aggregates in order without a hash table.
  */
 export const LATEST_EVALUATIONS_SQL = `
 SELECT
@@ -107,10 +108,22 @@ SELECT
   tupleElement(latest, 2) AS passed,
   tupleElement(latest, 3) AS label,
   tupleElement(latest, 4) AS explanation
-FROM (
-  SELECT * FROM evaluations
-  WHERE project = {project:String}
-  LIMIT 1 BY evaluation_id
-)
+FROM evaluations
+WHERE project = {project:String}
 GROUP BY trace_id, judge_name, judge_version, name
-SETTINGS prefer_column_name_to_alias = 1`;
+SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+
+/** LATEST_EVALUATIONS_SQL without label and explanation: what aggregates need, at a fraction of the bytes. */
+export const LATEST_SCORES_SQL = `
+SELECT
+  target_trace_id AS trace_id,
+  judge_name,
+  judge_version,
+  name,
+  argMax(tuple(score, passed), (time, evaluation_id)) AS latest,
+  tupleElement(latest, 1) AS score,
+  tupleElement(latest, 2) AS passed
+FROM evaluations
+WHERE project = {project:String}
+GROUP BY trace_id, judge_name, judge_version, name
+SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;

@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, judgeWhere, type TraceFilter, traceWhere } from './filters.js';
 import { ciFromSummary, finiteOrNull } from './stats.js';
-import { LATEST_EVALUATIONS_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
 
 export interface JudgeScore {
   judge: string;
@@ -55,33 +55,25 @@ interface TripleRow {
   priced_traces: number;
   unpriced_traces: number;
   latency: [number, number] | null;
-  n_latency: number;
   first_ns: string;
   last_ns: string;
-}
-
-interface JudgeRow {
-  dataset: string;
-  dataset_version: string;
-  model: string;
-  prompt: string;
-  prompt_version: string;
-  judge_name: string;
-  judge_version: string;
-  name: string;
-  n_scored: number;
-  score_mean: number | null;
-  score_var: number | null;
-  n_labeled: number;
-  n_pass: number;
+  /** Keyed by judgeKey(judge, version, evaluation). */
+  score_mean: Record<string, number>;
+  score_var: Record<string, number | null>;
+  n_scored: Record<string, number>;
+  n_labeled: Record<string, number>;
+  n_pass: Record<string, number>;
 }
 
 const KEY = TRIPLE_KEY.join(', ');
-const keyOf = (r: Pick<Triple, (typeof TRIPLE_KEY)[number]>) => TRIPLE_KEY.map((k) => r[k]).join('\u0000');
+const SEP = '\u001f';
 
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
- * `summarySql` is the per-trace source: the rollup by default, the raw spans for verification.
+ * One pass: each trace carries a map judge-key → latest score, and -Map
+ * aggregates (avgMap, varSampMap, sumMap) reduce them per triple alongside
+ * the trace metrics. `summarySql` is the per-trace source: the rollup by
+ * default, the raw spans for verification.
  */
 export async function triples(
   store: Store,
@@ -92,46 +84,42 @@ export async function triples(
   const params: QueryParams = { project };
   const where = traceWhere(f, params);
   const jwhere = judgeWhere(f, params);
-  const tracesCte = `t AS (SELECT * FROM (${summarySql}) WHERE ${where})`;
-  const [rows, judgeRows] = await Promise.all([
-    store.query<TripleRow>(
-      `WITH ${tracesCte}
-       SELECT ${KEY},
-         count() AS n_traces,
-         countIf(success) AS n_success,
-         countIf(has_error) AS n_errors,
-         sum(input_tokens) AS input_tokens,
-         sum(output_tokens) AS output_tokens,
-         toFloat64(sum(cost_usd)) AS cost_usd,
-         countIf(llm_spans > unpriced_spans) AS priced_traces,
-         countIf(unpriced_spans > 0) AS unpriced_traces,
-         countIf(latency_ms IS NOT NULL) AS n_latency,
-         if(n_latency > 0, quantilesExactInclusive(0.5, 0.95)(assumeNotNull(latency_ms)), NULL) AS latency,
-         toString(min(start_ns)) AS first_ns,
-         toString(max(start_ns)) AS last_ns
-       FROM t GROUP BY ${KEY} ORDER BY ${KEY}`,
-      params,
-    ),
-    store.query<JudgeRow>(
-      `WITH ${tracesCte}, e AS (SELECT * FROM (${LATEST_EVALUATIONS_SQL}) WHERE ${jwhere})
-       SELECT ${KEY.split(', ').map((k) => `t.${k} AS ${k}`).join(', ')},
-         e.judge_name AS judge_name, e.judge_version AS judge_version, e.name AS name,
-         countIf(e.score IS NOT NULL) AS n_scored,
-         avgIf(assumeNotNull(e.score), e.score IS NOT NULL) AS score_mean,
-         varSampIf(assumeNotNull(e.score), e.score IS NOT NULL) AS score_var,
-         countIf(e.passed IS NOT NULL) AS n_labeled,
-         countIf(e.passed) AS n_pass
-       FROM t INNER JOIN e ON e.trace_id = t.trace_id
-       GROUP BY ${KEY}, judge_name, judge_version, name
-       ORDER BY judge_name, judge_version, name`,
-      params,
-    ),
-  ]);
-
-  const byKey = new Map<string, Triple>();
-  for (const r of rows) {
+  const ones = (m: string) => `mapApply((k, v) -> (k, toUInt64(1)), ${m})`;
+  const rows = await store.query<TripleRow>(
+    `WITH
+       t AS (SELECT * FROM (${summarySql}) WHERE ${where}),
+       e AS (
+         SELECT trace_id,
+           mapFromArrays(groupArrayIf(k, score IS NOT NULL), groupArrayIf(assumeNotNull(score), score IS NOT NULL)) AS scores,
+           mapFromArrays(groupArrayIf(k, passed IS NOT NULL), groupArrayIf(toUInt64(assumeNotNull(passed)), passed IS NOT NULL)) AS passes
+         FROM (SELECT trace_id, score, passed, concat(judge_name, '${SEP}', judge_version, '${SEP}', name) AS k
+               FROM (${LATEST_SCORES_SQL}) WHERE ${jwhere})
+         GROUP BY trace_id)
+     SELECT ${KEY},
+       count() AS n_traces,
+       countIf(success) AS n_success,
+       countIf(has_error) AS n_errors,
+       sum(input_tokens) AS input_tokens,
+       sum(output_tokens) AS output_tokens,
+       toFloat64(sum(cost_usd)) AS cost_usd,
+       countIf(llm_spans > unpriced_spans) AS priced_traces,
+       countIf(unpriced_spans > 0) AS unpriced_traces,
+       if(countIf(latency_ms IS NOT NULL) > 0, quantilesExactInclusive(0.5, 0.95)(assumeNotNull(latency_ms)), NULL) AS latency,
+       toString(min(start_ns)) AS first_ns,
+       toString(max(start_ns)) AS last_ns,
+       avgMap(scores) AS score_mean,
+       varSampMap(scores) AS score_var,
+       sumMap(${ones('scores')}) AS n_scored,
+       sumMap(passes) AS n_pass,
+       sumMap(${ones('passes')}) AS n_labeled
+     FROM t LEFT JOIN e ON e.trace_id = t.trace_id
+     GROUP BY ${KEY} ORDER BY ${KEY}`,
+    params,
+  );
+  return rows.map((r) => {
     const cost = r.priced_traces > 0 ? r.cost_usd : null;
-    byKey.set(keyOf(r), {
+    const judgeKeys = [...new Set([...Object.keys(r.n_scored), ...Object.keys(r.n_labeled)])].sort();
+    return {
       dataset: r.dataset,
       dataset_version: r.dataset_version,
       model: r.model,
@@ -150,27 +138,26 @@ export async function triples(
       latency_ms_p95: finiteOrNull(r.latency?.[1]),
       first_seen: nsToIso(r.first_ns),
       last_seen: nsToIso(r.last_ns),
-      judges: [],
-    });
-  }
-  for (const j of judgeRows) {
-    const triple = byKey.get(keyOf(j));
-    if (!triple) continue;
-    const summary = ciFromSummary(j.n_scored, j.score_mean, j.score_var);
-    const passes = j.n_labeled > 0 ? j.n_pass : null;
-    triple.judges.push({
-      judge: j.judge_name,
-      judge_version: j.judge_version,
-      evaluation: j.name,
-      n_scored: j.n_scored,
-      score_mean: j.n_scored > 0 ? finiteOrNull(j.score_mean) : null,
-      score_ci95: summary,
-      n_labeled: j.n_labeled,
-      pass_rate: passes === null ? null : passes / j.n_labeled,
-      cost_per_pass: passes === null || passes === 0 || triple.cost_usd === null ? null : triple.cost_usd / passes,
-    });
-  }
-  return [...byKey.values()];
+      judges: judgeKeys.map((k) => {
+        const [judge = '', judge_version = '', evaluation = ''] = k.split(SEP);
+        const nScored = r.n_scored[k] ?? 0;
+        const nLabeled = r.n_labeled[k] ?? 0;
+        const passes = nLabeled > 0 ? (r.n_pass[k] ?? 0) : null;
+        const mean = nScored > 0 ? finiteOrNull(r.score_mean[k]) : null;
+        return {
+          judge,
+          judge_version,
+          evaluation,
+          n_scored: nScored,
+          score_mean: mean,
+          score_ci95: ciFromSummary(nScored, mean, r.score_var[k] ?? null),
+          n_labeled: nLabeled,
+          pass_rate: passes === null ? null : passes / nLabeled,
+          cost_per_pass: passes === null || passes === 0 || cost === null ? null : cost / passes,
+        };
+      }),
+    };
+  });
 }
 
 export function nsToIso(ns: string): string {
