@@ -50,13 +50,13 @@ SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
 export const TRACE_SUMMARY_RAW_SQL = `
 SELECT
   trace_id,
-  argMax(dataset_name, (dataset_name != '', is_root)) AS dataset,
-  argMax(dataset_version, (dataset_version != '', is_root)) AS dataset_version,
-  argMax(prompt_name, (prompt_name != '', is_root)) AS prompt,
-  argMax(prompt_version, (prompt_version != '', is_root)) AS prompt_version,
-  argMax(example_id, (example_id != '', is_root)) AS example_id,
-  argMax(run_id, (run_id != '', is_root)) AS run_id,
-  argMin(model, (model = '', NOT is_root, NOT is_llm, start_time)) AS model,
+  argMax(dataset_name, toUInt8((dataset_name != '') * 2 + is_root)) AS dataset,
+  argMax(dataset_version, toUInt8((dataset_version != '') * 2 + is_root)) AS dataset_version,
+  argMax(prompt_name, toUInt8((prompt_name != '') * 2 + is_root)) AS prompt,
+  argMax(prompt_version, toUInt8((prompt_version != '') * 2 + is_root)) AS prompt_version,
+  argMax(example_id, toUInt8((example_id != '') * 2 + is_root)) AS example_id,
+  argMax(run_id, toUInt8((run_id != '') * 2 + is_root)) AS run_id,
+  argMin(model, bitShiftLeft(toUInt128((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), 64) + toUnixTimestamp64Nano(start_time)) AS model,
   NOT argMax(is_evaluation OR judge_name != '', is_root) AS is_task,
   max(is_root) AS has_root,
   if(has_root, argMax(span_id, is_root), '') AS root_span_id,
@@ -66,7 +66,7 @@ SELECT
   sumIf(toDecimal128(ifNull(cost_usd, 0), 12), is_llm AND judge_name = '') AS cost_usd,
   countIf(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
   countIf(is_llm AND judge_name = '') AS llm_spans,
-  argMax(success, (success IS NOT NULL, is_root)) AS success,
+  argMax(success, toUInt8(is_root)) AS success,
   max(status_code = 2) AS has_error,
   min(start_time) AS trace_start,
   max(end_time) AS trace_end,${DERIVED}
@@ -113,16 +113,22 @@ WHERE project = {project:String}
 GROUP BY trace_id, judge_name, judge_version, name
 SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
 
-/** LATEST_EVALUATIONS_SQL without label and explanation: what aggregates need, at a fraction of the bytes. */
+/**
+ * LATEST_EVALUATIONS_SQL reduced to what aggregates need. Score and pass are
+ * argMax'd as plain numbers (NaN / -1 standing for null: ingest admits only
+ * finite scores) over one fixed-size recency key, several times cheaper than
+ * a tuple; ties in time fall to the evaluation id's hash, as deterministic.
+ */
 export const LATEST_SCORES_SQL = `
 SELECT
   target_trace_id AS trace_id,
   judge_name,
   judge_version,
   name,
-  argMax(tuple(score, passed), (time, evaluation_id)) AS latest,
-  tupleElement(latest, 1) AS score,
-  tupleElement(latest, 2) AS passed
+  argMax(ifNull(score, nan), bitShiftLeft(toUInt128(toUnixTimestamp64Nano(time)), 64) + cityHash64(evaluation_id)) AS latest_score,
+  argMax(toInt8(ifNull(passed, -1)), bitShiftLeft(toUInt128(toUnixTimestamp64Nano(time)), 64) + cityHash64(evaluation_id)) AS latest_passed,
+  if(isNaN(latest_score), NULL, latest_score) AS score,
+  if(latest_passed < 0, NULL, latest_passed = 1) AS passed
 FROM evaluations
 WHERE project = {project:String}
 GROUP BY trace_id, judge_name, judge_version, name
