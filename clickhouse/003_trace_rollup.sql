@@ -1,21 +1,55 @@
--- Per-trace rollup: one row of aggregate states per trace, kept up to date by
--- a materialized view on every insert into spans, merged in the background.
--- Queries read this instead of scanning every span (10M spans -> ~0.5M rows).
--- It is exact because the collector inserts each (project, trace, span) once
--- (insert-time dedup). State columns end in _state so no alias shadows a
--- span column inside another expression. Priorities are packed into one
--- integer (value present, then root) because argMax over a fixed-size key
--- merges several times faster than over a tuple. The expressions mirror TRACE_SUMMARY_RAW_SQL in
--- collector/query/traces-sql.ts, and a test holds the two answers equal.
--- POPULATE backfills spans stored before this migration (none arrive during it).
+-- Per-trace rollup: one row of aggregate states per trace, fed by two
+-- materialized views (spans, evaluations) and merged in the background.
+-- Hot queries read it instead of every span and every evaluation: at 10M
+-- spans that is ~0.5M rows, with each trace's judge scores already beside it.
+-- It is exact because the collector stores each span and each evaluation once
+-- (insert-time dedup). The span expressions mirror TRACE_SUMMARY_RAW_SQL in
+-- collector/query/traces-sql.ts; a test holds the two answers equal.
+--
+-- Priorities are packed into one integer (value present, then root span)
+-- because argMax over a fixed-size key merges several times faster than over
+-- a tuple. State columns end in _state so no alias shadows a span column.
+--
+-- scores_state maps "judge\x1fversion\x1fevaluation" to a packed UInt256 whose
+-- maximum is the latest evaluation (time, then evaluation-id hash) and which
+-- carries its result: bits 192+ time, 128+ id hash, 65-66 passed (0 none,
+-- 1 fail, 2 pass), 64 score present, 0-63 the score's Float64 bits.
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS trace_rollup
+CREATE TABLE IF NOT EXISTS trace_rollup
+(
+    project LowCardinality(String),
+    trace_id FixedString(32),
+    spans_state AggregateFunction(sum, UInt64),
+    dataset_state AggregateFunction(argMax, String, UInt8),
+    dataset_version_state AggregateFunction(argMax, String, UInt8),
+    prompt_state AggregateFunction(argMax, String, UInt8),
+    prompt_version_state AggregateFunction(argMax, String, UInt8),
+    example_id_state AggregateFunction(argMax, String, UInt8),
+    run_id_state AggregateFunction(argMax, String, UInt8),
+    model_state AggregateFunction(argMin, String, Int128),
+    judged_state AggregateFunction(argMax, Bool, Bool),
+    has_root_state AggregateFunction(max, Bool),
+    root_span_id_state AggregateFunction(argMax, FixedString(16), Bool),
+    root_duration_ns_state AggregateFunction(max, UInt64),
+    input_tokens_state AggregateFunction(sum, UInt64),
+    output_tokens_state AggregateFunction(sum, UInt64),
+    cost_usd_state AggregateFunction(sum, Decimal(38, 12)),
+    unpriced_spans_state AggregateFunction(sum, UInt64),
+    llm_spans_state AggregateFunction(sum, UInt64),
+    success_state AggregateFunction(argMax, Nullable(Bool), UInt8),
+    has_error_state AggregateFunction(max, UInt8),
+    start_time_state AggregateFunction(min, DateTime64(9)),
+    end_time_state AggregateFunction(max, DateTime64(9)),
+    scores_state AggregateFunction(maxMap, Map(String, UInt256))
+)
 ENGINE = AggregatingMergeTree
-ORDER BY (project, trace_id)
-POPULATE
-AS SELECT
+ORDER BY (project, trace_id);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_rollup_spans_mv TO trace_rollup AS
+SELECT
     project,
     trace_id,
+    sumState(toUInt64(1)) AS spans_state,
     argMaxState(dataset_name, toUInt8((dataset_name != '') * 2 + is_root)) AS dataset_state,
     argMaxState(dataset_version, toUInt8((dataset_version != '') * 2 + is_root)) AS dataset_version_state,
     argMaxState(prompt_name, toUInt8((prompt_name != '') * 2 + is_root)) AS prompt_state,
@@ -38,3 +72,18 @@ AS SELECT
     maxState(end_time) AS end_time_state
 FROM spans
 GROUP BY project, trace_id;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_rollup_scores_mv TO trace_rollup AS
+SELECT
+    project,
+    toFixedString(target_trace_id, 32) AS trace_id,
+    maxMapState(map(
+        concat(judge_name, '\x1f', judge_version, '\x1f', name),
+        bitShiftLeft(toUInt256(toUnixTimestamp64Nano(time)), 192)
+          + bitShiftLeft(toUInt256(cityHash64(evaluation_id)), 128)
+          + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
+          + reinterpretAsUInt64(ifNull(score, 0))
+    )) AS scores_state
+FROM evaluations
+WHERE length(target_trace_id) = 32
+GROUP BY project, target_trace_id;

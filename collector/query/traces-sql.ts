@@ -14,6 +14,18 @@ import { ATTR } from '../../src/attributes.js';
  * Output columns reuse span column names, hence prefer_column_name_to_alias.
  * Costs add up as Decimal128(12): exact, so the sum is the same in any order.
  */
+/** The judge key and packed latest result of an evaluation row, as in trace_rollup_scores_mv. */
+const SCORE_KEY = `concat(judge_name, '\\x1f', judge_version, '\\x1f', name)`;
+const SCORE_PACKED = `bitShiftLeft(toUInt256(toUnixTimestamp64Nano(time)), 192)
+    + bitShiftLeft(toUInt256(cityHash64(evaluation_id)), 128)
+    + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
+    + reinterpretAsUInt64(ifNull(score, 0))`;
+
+/** Unpacking of a `scores` map value (see clickhouse/003_trace_rollup.sql). */
+export const SCORE_OF = (v: string) => `reinterpretAsFloat64(toUInt64(bitAnd(${v}, 18446744073709551615)))`;
+export const HAS_SCORE = (v: string) => `bitAnd(bitShiftRight(${v}, 64), 1) = 1`;
+export const PASS_CODE = (v: string) => `toUInt8(bitAnd(bitShiftRight(${v}, 65), 3))`;
+
 const DERIVED = `
   if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
   toUnixTimestamp64Nano(trace_start) AS start_ns,
@@ -41,13 +53,16 @@ SELECT
   argMaxMerge(success_state) AS success,
   maxMerge(has_error_state) AS has_error,
   minMerge(start_time_state) AS trace_start,
-  maxMerge(end_time_state) AS trace_end,${DERIVED}
+  maxMerge(end_time_state) AS trace_end,
+  maxMapMerge(scores_state) AS scores,${DERIVED}
 FROM trace_rollup
 WHERE project = {project:String}
 GROUP BY trace_id
+HAVING sumMerge(spans_state) > 0
 SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
 
 export const TRACE_SUMMARY_RAW_SQL = `
+SELECT * FROM (
 SELECT
   trace_id,
   argMax(dataset_name, toUInt8((dataset_name != '') * 2 + is_root)) AS dataset,
@@ -77,6 +92,12 @@ FROM (
   LIMIT 1 BY trace_id, span_id
 )
 GROUP BY trace_id
+) AS t
+LEFT JOIN (
+  SELECT toFixedString(target_trace_id, 32) AS trace_id, maxMap(map(${SCORE_KEY}, ${SCORE_PACKED})) AS scores
+  FROM evaluations WHERE project = {project:String} AND length(target_trace_id) = 32
+  GROUP BY target_trace_id
+) AS e USING trace_id
 SETTINGS prefer_column_name_to_alias = 1`;
 
 /** Extra per-trace columns for listings: the captured content a judge needs. */

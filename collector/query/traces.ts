@@ -79,7 +79,7 @@ export async function listTraces(
     where += ' AND trace_id > {cursor:String}';
   }
   const rows = await store.query<SummaryRow>(
-    `SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${where} ORDER BY trace_id LIMIT {limit:UInt32}`,
+    `SELECT * EXCEPT (scores) FROM (${TRACE_SUMMARY_SQL}) WHERE ${where} ORDER BY trace_id LIMIT {limit:UInt32}`,
     params,
   );
   const pageRows = rows.slice(0, page.limit);
@@ -134,7 +134,7 @@ export async function getTrace(store: Store, project: string, traceId: string) {
        ORDER BY start_time, span_id LIMIT 1 BY span_id`,
       params,
     ),
-    store.query<SummaryRow>(`SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE trace_id = {trace_id:String}`, params),
+    store.query<SummaryRow>(`SELECT * EXCEPT (scores) FROM (${TRACE_SUMMARY_SQL}) WHERE trace_id = {trace_id:String}`, params),
     store.query<Record<string, unknown>>(
       `SELECT evaluation_id, target_span_id, evaluation_trace_id, evaluation_span_id, name AS evaluation, judge_name AS judge,
          judge_version, judge_model, score, label, passed, explanation, source,

@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, judgeWhere, type TraceFilter, traceWhere } from './filters.js';
+import { type JudgeFilter, judgeKeyFilter, type TraceFilter, traceWhere } from './filters.js';
 import { ciFromSummary, finiteOrNull } from './stats.js';
-import { LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { HAS_SCORE, PASS_CODE, SCORE_OF, TRACE_SUMMARY_SQL } from './traces-sql.js';
 
 export interface JudgeScore {
   judge: string;
@@ -70,9 +70,9 @@ const SEP = '\u001f';
 
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
- * One pass: each trace carries a map judge-key → latest score, and -Map
- * aggregates (avgMap, varSampMap, sumMap) reduce them per triple alongside
- * the trace metrics. `summarySql` is the per-trace source: the rollup by
+ * One pass, no join: each trace row carries its map judge key → latest packed
+ * result (trace_rollup), and -Map aggregates (avgMap, varSampMap, sumMap)
+ * reduce them per triple alongside the trace metrics. `summarySql` is the per-trace source: the rollup by
  * default, the raw spans for verification.
  */
 export async function triples(
@@ -83,19 +83,10 @@ export async function triples(
 ): Promise<Triple[]> {
   const params: QueryParams = { project };
   const where = traceWhere(f, params);
-  const jwhere = judgeWhere(f, params);
+  const keep = judgeKeyFilter(f, params);
   const ones = (m: string) => `mapApply((k, v) -> (k, toUInt64(1)), ${m})`;
   const rows = await store.query<TripleRow>(
-    `WITH
-       t AS (SELECT * FROM (${summarySql}) WHERE ${where}),
-       e AS (
-         SELECT trace_id,
-           mapFromArrays(groupArrayIf(k, score IS NOT NULL), groupArrayIf(assumeNotNull(score), score IS NOT NULL)) AS scores,
-           mapFromArrays(groupArrayIf(k, passed IS NOT NULL), groupArrayIf(toUInt64(assumeNotNull(passed)), passed IS NOT NULL)) AS passes
-         FROM (SELECT trace_id, score, passed, concat(judge_name, '${SEP}', judge_version, '${SEP}', name) AS k
-               FROM (${LATEST_SCORES_SQL}) WHERE ${jwhere})
-         GROUP BY trace_id)
-     SELECT ${KEY},
+    `SELECT ${KEY},
        count() AS n_traces,
        countIf(success) AS n_success,
        countIf(has_error) AS n_errors,
@@ -107,12 +98,19 @@ export async function triples(
        if(countIf(latency_ms IS NOT NULL) > 0, quantilesExactInclusive(0.5, 0.95)(assumeNotNull(latency_ms)), NULL) AS latency,
        toString(min(start_ns)) AS first_ns,
        toString(max(start_ns)) AS last_ns,
-       avgMap(scores) AS score_mean,
-       varSampMap(scores) AS score_var,
-       sumMap(${ones('scores')}) AS n_scored,
-       sumMap(passes) AS n_pass,
-       sumMap(${ones('passes')}) AS n_labeled
-     FROM t LEFT JOIN e ON e.trace_id = t.trace_id
+       avgMap(score_map) AS score_mean,
+       varSampMap(score_map) AS score_var,
+       sumMap(${ones('score_map')}) AS n_scored,
+       sumMap(pass_map) AS n_pass,
+       sumMap(${ones('pass_map')}) AS n_labeled
+     FROM (
+       SELECT *,
+         mapFilter((k, v) -> ${keep}, scores) AS kept,
+         mapApply((k, v) -> (k, ${SCORE_OF('v')}), mapFilter((k, v) -> ${HAS_SCORE('v')}, kept)) AS score_map,
+         mapApply((k, v) -> (k, toUInt64(${PASS_CODE('v')} = 2)), mapFilter((k, v) -> ${PASS_CODE('v')} > 0, kept)) AS pass_map
+       FROM (${summarySql})
+       WHERE ${where}
+     )
      GROUP BY ${KEY} ORDER BY ${KEY}`,
     params,
   );

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_SUMMARY_RAW_SQL } from '../../collector/query/traces-sql.js';
 import { triples } from '../../collector/query/triples.js';
 import type { RunningCollector } from '../../collector/server.js';
-import { migrate } from '../../collector/store/migrate.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';
 import { newSpanId, newTraceId, postJson, request, span } from '../helpers/otlp-json.js';
@@ -51,13 +50,5 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
   it('still agrees after background merges collapse the rollup parts', async () => {
     await c.store.command('OPTIMIZE TABLE trace_rollup FINAL');
     expectSameAnswer(await triples(c.store, 'default', {}), await triples(c.store, 'default', {}, TRACE_SUMMARY_RAW_SQL));
-  });
-
-  it('backfills spans stored before the rollup existed when the migration runs', async () => {
-    const before = await triples(c.store, 'default', {});
-    await c.store.command('DROP TABLE trace_rollup');
-    await c.store.command('DELETE FROM schema_migrations WHERE version = 3');
-    await migrate(c.store);
-    expectSameAnswer(await triples(c.store, 'default', {}), before);
   });
 });
