@@ -11,11 +11,11 @@ export interface Settings {
   redact: (text: string) => string;
 }
 
-export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+const DEFAULT_ENDPOINT = 'http://localhost:4318';
 
 const identity = (text: string) => text;
 
-export function defaultSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+function defaultSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     endpoint: normalizeEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? DEFAULT_ENDPOINT),
     apiKey: env.EVALTRACE_API_KEY || undefined,

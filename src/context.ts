@@ -40,14 +40,10 @@ export function scopeOf(ctx: Context = context.active()): Scope | undefined {
   return ctx.getValue(SCOPE_KEY) as Scope | undefined;
 }
 
-export function withScope(ctx: Context, scope: Scope | undefined): Context {
-  return scope ? ctx.setValue(SCOPE_KEY, scope) : ctx.deleteValue(SCOPE_KEY);
-}
-
 /** A context whose scope adds `versions` (and, for a task, its root span) to the enclosing scope. */
 export function contextWithVersions(ctx: Context, versions: Versions, taskSpan?: Span): Context {
   const parent = scopeOf(ctx);
-  return withScope(ctx, new Scope(parent, definedOnly(versions), taskSpan ?? parent?.taskSpan));
+  return ctx.setValue(SCOPE_KEY, new Scope(parent, copyVersions(versions), taskSpan ?? parent?.taskSpan));
 }
 
 /**
@@ -77,8 +73,8 @@ export function versionAttributes(v: Versions): Attributes {
   return a;
 }
 
-/** Copies only name/version of objects such as a Prompt, so attributes never see a template. */
-function definedOnly(v: Versions): Versions {
+/** Copies only name/version of objects such as a Prompt, so a scope holds no template and no caller's object. */
+function copyVersions(v: Versions): Versions {
   const out: Versions = {};
   if (v.dataset) out.dataset = { name: v.dataset.name, version: v.dataset.version };
   if (v.exampleId !== undefined) out.exampleId = v.exampleId;
@@ -86,4 +82,16 @@ function definedOnly(v: Versions): Versions {
   if (v.runId !== undefined) out.runId = v.runId;
   if (v.judge) out.judge = { name: v.judge.name, version: v.judge.version };
   return out;
+}
+
+/**
+ * Stamps a rendered prompt on the enclosing task (its root span and the spans
+ * started after), unless the task already names a prompt: explicit wins.
+ */
+export function stampPrompt(prompt: { name: string; version: string }): void {
+  const scope = scopeOf();
+  if (!scope?.taskSpan || scope.versions().prompt) return;
+  const owner = scope.taskScope();
+  owner.own.prompt = { name: prompt.name, version: prompt.version };
+  owner.taskSpan?.setAttributes(versionAttributes({ prompt: owner.own.prompt }));
 }

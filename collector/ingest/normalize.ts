@@ -65,7 +65,8 @@ export function normalizeSpan(env: OtlpSpanEnvelope, ctx: NormalizeContext): Nor
     cost = explicitCost;
     costSource = 'attribute';
   } else if (isLlm) {
-    cost = costUsd(model, { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens });
+    // No usage reported (e.g. a stream without include_usage): the cost is unknown, not zero.
+    cost = hasUsage ? costUsd(model, { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens }) : null;
     costSource = cost === null ? 'unpriced' : 'price_table';
   }
 

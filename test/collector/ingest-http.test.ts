@@ -184,6 +184,13 @@ describe('POST /v1/traces over HTTP', () => {
     expect(t).toMatchObject({ cost_usd: null, cost_per_success: null, unpriced_traces: 1, input_tokens: 10 });
   });
 
+  it('counts an LLM call that reported no token usage as unpriced, not as free', async () => {
+    const s = span({ attrs: { 'evaltrace.dataset.name': 'no-usage', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.operation.name': 'chat' } });
+    await postJson(c.url, request([s]));
+    const [t] = await triple('no-usage');
+    expect(t).toMatchObject({ cost_usd: null, unpriced_traces: 1, input_tokens: 0 });
+  });
+
   it('truncates over-long attribute values with a visible marker and counts it in /metrics', async () => {
     const s = span({ attrs: { 'evaltrace.dataset.name': 'long', 'gen_ai.input.messages': 'y'.repeat(5000) } });
     await postJson(c.url, request([s]));

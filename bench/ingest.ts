@@ -1,0 +1,81 @@
+import { decodeTraces } from '../collector/otlp/decode.js';
+import { normalizeSpan } from '../collector/ingest/normalize.js';
+import type { SpanRow } from '../collector/ingest/rows.js';
+import { DEFAULT_LIMITS } from '../collector/limits.js';
+import { ChdbStore } from '../collector/store/chdb.js';
+import { migrate } from '../collector/store/migrate.js';
+import { tempDataDir } from '../test/helpers/collector.js';
+import { freePort, spawnCollector } from '../test/helpers/child-collector.js';
+import { type PayloadEncoding, payloads } from './payloads.js';
+import { fmt, ms, QUICK, report } from './util.js';
+
+/**
+ * Ingest throughput: real OTLP requests over loopback HTTP into a collector
+ * process (decode → normalize → dedup → group commit), against the limit:
+ * the same normalized rows inserted straight into chdb, in this process.
+ */
+const SECONDS = QUICK ? 1.5 : 10;
+const SENDERS = 8;
+
+async function fullPath(url: string, encoding: PayloadEncoding) {
+  const factory = payloads(encoding);
+  const latencies: number[] = [];
+  let spans = 0;
+  let errors = 0;
+  const until = performance.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (performance.now() < until) {
+        const body = factory.next();
+        const t0 = performance.now();
+        const res = await fetch(`${url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': factory.contentType, ...(factory.gzip ? { 'content-encoding': 'gzip' } : {}) },
+          body: body as Uint8Array<ArrayBuffer>,
+        });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        if (res.status === 200) spans += factory.spansPerRequest;
+        else errors += 1;
+      }
+    }),
+  );
+  return { rate: spans / ((performance.now() - started) / 1000), latencies, errors };
+}
+
+async function limit(): Promise<number> {
+  const store = new ChdbStore(tempDataDir());
+  await migrate(store);
+  const factory = payloads('protobuf');
+  const ctx = { project: 'default', limits: DEFAULT_LIMITS, onTruncate: () => undefined };
+  const batches: SpanRow[][] = [];
+  for (let i = 0; i < (QUICK ? 60 : 400); i++) {
+    batches.push(decodeTraces(factory.next(), 'protobuf').flatMap((e) => ('malformed' in e ? [] : [normalizeSpan(e, ctx).span])));
+  }
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: SENDERS }, async () => {
+      while (next < batches.length) await store.insert('spans', batches[next++]!);
+    }),
+  );
+  const rate = (batches.length * factory.spansPerRequest) / ((performance.now() - started) / 1000);
+  await store.close();
+  return rate;
+}
+
+const limitRate = await limit();
+const port = await freePort();
+const child = await spawnCollector(tempDataDir(), port);
+const figures = [{ figure: 'limit: normalized rows inserted straight into chdb', value: `${fmt(limitRate)} spans/s`, ratio: '1.00' }];
+for (const encoding of ['protobuf', 'json', 'protobuf+gzip'] as const) {
+  const r = await fullPath(child.url, encoding);
+  figures.push(
+    { figure: `full path, OTLP ${encoding}, ${SENDERS} senders`, value: `${fmt(r.rate)} spans/s`, ratio: `${(r.rate / limitRate).toFixed(2)} of limit` },
+    { figure: `  request latency p50 / p99 (${encoding})`, value: `${ms(r.latencies, 0.5)} / ${ms(r.latencies, 0.99)}`, ratio: r.errors ? `${r.errors} non-2xx` : '' },
+  );
+}
+child.proc.kill('SIGTERM');
+await child.exited;
+report('ingest', figures);

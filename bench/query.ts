@@ -1,0 +1,70 @@
+import { TRACE_SUMMARY_RAW_SQL } from '../collector/query/traces-sql.js';
+import { triples } from '../collector/query/triples.js';
+import { startCollector } from '../collector/server.js';
+import { tempDataDir } from '../test/helpers/collector.js';
+import { generate } from './generate.js';
+import { fmt, QUICK, report } from './util.js';
+
+/**
+ * Query latency at scale: N traces × 20 spans generated straight into the
+ * store, then each analytics endpoint timed over HTTP (median of 5 after a
+ * warm-up), and the rollup's triples checked against the raw-span answer.
+ * Usage: tsx bench/query.ts --traces 500000 [--data DIR]  (DIR reused if it has data)
+ */
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const traces = Number(arg('--traces') ?? (QUICK ? 5_000 : 50_000));
+const collector = await startCollector({ dataDir: arg('--data') ?? tempDataDir(), port: 0, host: '127.0.0.1', env: {} });
+const n = (await collector.store.query<{ n: number }>('SELECT count() AS n FROM spans'))[0]?.n ?? 0;
+const figures = [];
+if (n === 0) {
+  const t0 = performance.now();
+  const g = await generate(collector.store, { traces });
+  figures.push({ figure: `generated ${fmt(g.spans)} spans + ${fmt(g.evaluations)} evaluations`, value: `${fmt((performance.now() - t0) / 1000, 1)} s` });
+}
+const spans = (await collector.store.query<{ n: number }>('SELECT count() AS n FROM spans'))[0]?.n ?? 0;
+const label = `${fmt(spans / 1e6, 1)}M spans`;
+
+const ENDPOINTS = [
+  '/api/triples',
+  '/api/prompts?prompt=prompt-0',
+  '/api/compare/prompts?prompt=prompt-0&a=v0&b=v1&judge=quality-judge&judge_version=j0',
+  '/api/compare/judges?judge=quality-judge&a=j0&b=j1',
+];
+for (const path of ENDPOINTS) {
+  const times: number[] = [];
+  let status = 0;
+  for (let i = 0; i < 6; i++) {
+    const t0 = performance.now();
+    const res = await fetch(collector.url + path);
+    await res.arrayBuffer();
+    status = res.status;
+    if (i > 0) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[2]!;
+  figures.push({
+    figure: `${label}: GET ${path.split('?')[0]}`,
+    value: status === 200 ? `${fmt(median)} ms` : `HTTP ${status}`,
+    ratio: status === 200 ? (median < 1000 ? 'under 1 s' : 'OVER 1 s') : '',
+  });
+}
+
+const t0 = performance.now();
+const viaRollup = await triples(collector.store, 'default', {});
+const rollupMs = performance.now() - t0;
+const t1 = performance.now();
+const viaRaw = await triples(collector.store, 'default', {}, TRACE_SUMMARY_RAW_SQL);
+const rawMs = performance.now() - t1;
+const strip = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'score_mean' || k === 'score_ci95' ? undefined : v));
+const equal = strip(viaRollup) === strip(viaRaw);
+figures.push({
+  figure: `${label}: triples from raw spans (no rollup)`,
+  value: `${fmt(rawMs)} ms`,
+  ratio: `rollup ${fmt(rawMs / rollupMs, 1)}× faster; answers ${equal ? 'equal' : 'DIFFER'}`,
+});
+await collector.close();
+report('query', figures);
+if (!equal) process.exitCode = 1;

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import type { Figure } from './util.js';
+
+/**
+ * `npm run bench [-- --quick] [-- --only ingest,query]`: runs each benchmark
+ * in its own process (chdb holds one data directory per process) and prints
+ * one table of figures with their ratios. --quick runs every benchmark in
+ * seconds, as CI does to keep them from rotting.
+ */
+const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? process.argv[onlyArg + 1]?.split(',') : undefined;
+
+const BENCHES: Array<{ name: string; args: string[] }> = [
+  { name: 'ingest', args: ['bench/ingest.ts'] },
+  { name: 'query', args: ['bench/query.ts', '--traces', quick ? '5000' : '50000'] },
+  ...(quick ? [] : [{ name: 'query', args: ['bench/query.ts', '--traces', '500000'] }]),
+  { name: 'sdk', args: ['bench/sdk.ts'] },
+  { name: 'memory', args: ['bench/memory.ts'] },
+  { name: 'storage', args: ['bench/storage.ts'] },
+];
+
+function run(args: string[]): Promise<{ code: number; figures: Figure[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const figures: Figure[] = [];
+    let buffered = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('BENCH ')) figures.push(...(JSON.parse(line.slice(6)) as { figures: Figure[] }).figures);
+        else console.log(line);
+      }
+    });
+    child.on('exit', (code) => resolve({ code: code ?? 1, figures }));
+  });
+}
+
+const machine = `${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
+console.log(`evaltrace benchmarks${quick ? ' (quick)' : ''} on ${machine}, ${new Date().toISOString().slice(0, 10)}\n`);
+const all: Array<Figure & { bench: string }> = [];
+let failed = 0;
+for (const b of BENCHES.filter((x) => !only || only.includes(x.name))) {
+  console.log(`# ${b.name} ${b.args.slice(1).join(' ')}`);
+  const r = await run(b.args);
+  if (r.code !== 0) failed += 1;
+  all.push(...r.figures.map((f) => ({ ...f, bench: b.name })));
+}
+console.log('\n| benchmark | figure | value | ratio |\n|---|---|---|---|');
+for (const f of all) console.log(`| ${f.bench} | ${f.figure.trim()} | ${f.value} | ${f.ratio ?? ''} |`);
+if (failed) {
+  console.error(`${failed} benchmark(s) failed`);
+  process.exitCode = 1;
+}
