@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningCollector, type StartOptions, startCollector } from '../../collector/server.js';
+import { startServerModeCollector } from './server-mode.js';
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'evaltrace-test-'));
@@ -9,6 +10,8 @@ export function tempDataDir(): string {
 
 /** A real collector on a random loopback port over embedded ClickHouse; env is isolated from the caller's. */
 export function startTestCollector(options: StartOptions = {}): Promise<RunningCollector> {
+  // EVALTRACE_TEST_STORE=server runs the same suites on the server driver, against the ClickHouse HTTP test server over chdb.
+  if (process.env.EVALTRACE_TEST_STORE === 'server') return startServerModeCollector(options);
   return startCollector({ dataDir: tempDataDir(), port: 0, host: '127.0.0.1', env: {}, ...options });
 }
 

@@ -1,0 +1,20 @@
+# The evaltrace collector (server mode in docker-compose.yml; embedded mode when EVALTRACE_CLICKHOUSE_URL is unset).
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+ENV NODE_ENV=production
+
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src ./src
+COPY collector ./collector
+COPY clickhouse ./clickhouse
+# Embedded mode keeps its data in ./.evaltrace (a volume in practice), writable by the unprivileged user.
+RUN mkdir -p .evaltrace && chown node:node .evaltrace
+
+USER node
+EXPOSE 4318
+# What `npm start` runs, without npm in between: node is PID 1 and gets SIGTERM for a graceful shutdown.
+CMD ["node", "--import", "tsx", "collector/main.ts"]

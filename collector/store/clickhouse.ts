@@ -1,0 +1,162 @@
+import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import type { Config } from '../config.js';
+import { StoreError } from '../errors.js';
+import {
+  classifyFailure,
+  DEFAULT_RETRY,
+  type FailureKind,
+  RetriesExhausted,
+  type RetryEvent,
+  type RetryPolicy,
+  withRetry,
+} from './clickhouse-retry.js';
+import type { QueryParams, Store, Table } from './types.js';
+
+export interface ClickHouseStoreOptions {
+  connection: NonNullable<Config['clickhouse']>;
+  retry?: Partial<RetryPolicy>;
+  /** Told about each retry; defaults to a one-line warning on stderr. */
+  onRetry?: (e: RetryEvent & { operation: string }) => void;
+}
+
+const anyRetryable = (kind: FailureKind) => kind !== 'permanent';
+const unsentOnly = (kind: FailureKind) => kind === 'unsent';
+
+function client(c: ClickHouseStoreOptions['connection'], database: string | undefined): ClickHouseClient {
+  return createClient({
+    url: c.url,
+    username: c.user,
+    password: c.password,
+    database,
+    request_timeout: c.timeoutMs,
+    application: 'evaltrace',
+    // Spans are wide text rows: compress insert bodies on the wire.
+    compression: { request: true },
+    // The server quotes 64-bit integers in JSON by default; the queries expect numbers, as the embedded driver returns them.
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    // Failures reach the caller as StoreError (and retries via onRetry); the client's own logging would repeat them.
+    log: { level: ClickHouseLogLevel.OFF },
+  });
+}
+
+/** Server driver: a ClickHouse server over HTTP via @clickhouse/client, the same SQL as the embedded driver. */
+export class ClickHouseStore implements Store {
+  readonly kind = 'server' as const;
+  private readonly client: ClickHouseClient;
+  private readonly policy: RetryPolicy;
+  private readonly where: string;
+
+  private constructor(private readonly options: ClickHouseStoreOptions) {
+    this.client = client(options.connection, options.connection.database);
+    this.policy = { ...DEFAULT_RETRY, budgetMs: options.connection.timeoutMs, ...options.retry };
+    const url = new URL(options.connection.url);
+    url.username = '';
+    url.password = '';
+    this.where = `ClickHouse at ${url.origin}`;
+  }
+
+  /** Connects, creating the configured database when it does not exist yet. */
+  static async open(options: ClickHouseStoreOptions): Promise<ClickHouseStore> {
+    const store = new ClickHouseStore(options);
+    try {
+      await store.ensureDatabase();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
+    // A command may not be harmless to repeat (ALTER, INSERT ... SELECT): only retried when it never ran.
+    await this.run('command', unsentOnly, () => this.client.command({ query: sql, query_params: params }));
+  }
+
+  async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
+    return this.run('query', anyRetryable, async () => {
+      const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+      return result.json<T>();
+    });
+  }
+
+  /**
+   * Resent only when ClickHouse never ran it. After an ambiguous failure the
+   * rows may be stored already, and a blind resend would store them twice:
+   * ReplacingMergeTree would collapse the copies eventually, but the trace
+   * rollup (a materialized view) sums every inserted row, and exact counts rest
+   * on the collector's insert-time dedup (ingest/dedup.ts). So the failure goes
+   * back as a StoreError → 503, the exporter re-sends the batch, and the dedup
+   * check drops whatever the first attempt did store.
+   */
+  async insert(table: Table, rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.run(`insert into ${table}`, unsentOnly, () => this.client.insert({ table, values: rows, format: 'JSONEachRow' }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async ensureDatabase(): Promise<void> {
+    const { database } = this.options.connection;
+    const admin = client(this.options.connection, undefined);
+    try {
+      await this.run('create database', anyRetryable, async () => {
+        const found = await admin.query({
+          query: 'SELECT name FROM system.databases WHERE name = {db:String}',
+          query_params: { db: database },
+          format: 'JSONEachRow',
+        });
+        if ((await found.json()).length > 0) return;
+        await admin.command({ query: 'CREATE DATABASE IF NOT EXISTS {db:Identifier}', query_params: { db: database } });
+      });
+    } finally {
+      await admin.close();
+    }
+  }
+
+  private async run<T>(operation: string, retryable: (kind: FailureKind) => boolean, op: () => Promise<T>): Promise<T> {
+    const onRetry =
+      this.options.onRetry ??
+      ((e: RetryEvent) =>
+        console.warn(`[evaltrace] ${this.where}: ${operation} failed (${describe(e.error)}); retry ${e.attempt} in ${e.delayMs} ms`));
+    try {
+      return await withRetry(op, retryable, this.policy, (e) => onRetry({ ...e, operation }));
+    } catch (err) {
+      throw this.storeError(operation, err);
+    }
+  }
+
+  private storeError(operation: string, err: unknown): StoreError {
+    const last = err instanceof RetriesExhausted ? err.lastError : err;
+    const after = err instanceof RetriesExhausted ? ` (gave up after ${err.attempts} attempts)` : '';
+    const { user } = this.options.connection;
+    let message: string;
+    if (last instanceof ClickHouseError && ['516', '192', '193', '194'].includes(last.code)) {
+      message = `${this.where} rejected user "${user}" (${last.type}): check EVALTRACE_CLICKHOUSE_USER and EVALTRACE_CLICKHOUSE_PASSWORD`;
+    } else if (classifyFailure(last) === 'unsent' && !(last instanceof ClickHouseError)) {
+      message = `cannot reach ${this.where}: ${describe(last)}`;
+    } else {
+      message = `${this.where}: ${operation} failed: ${describe(last)}`;
+    }
+    return new StoreError(message + after, { cause: last });
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ClickHouseError) return `${err.type} (code ${err.code}): ${err.message.trim()}`;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return `${code ? `${code}: ` : ''}${err.message.slice(0, 500)}`;
+  }
+  return String(err);
+}
