@@ -45,6 +45,8 @@ export async function gotoView(page: Page, origin: string, hash: string): Promis
 /** Full-page PNG into test-output/screenshots/<name>.png (gitignored), for people to look at. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // The sticky top bar belongs at the top of a full-page image.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
