@@ -71,18 +71,3 @@ export function judgeWhere(f: JudgeFilter, params: QueryParams): string {
   return terms.join(' AND ');
 }
 
-/**
- * The same judge filters as a lambda condition over `k`, a trace's scores-map
- * key "judge\x1fversion\x1fevaluation" (see clickhouse/003_trace_rollup.sql).
- */
-export function judgeKeyFilter(f: JudgeFilter, params: QueryParams): string {
-  const terms: string[] = ['1'];
-  Object.keys(JUDGE_COLUMNS).forEach((key, i) => {
-    const v = f[key as keyof typeof JUDGE_COLUMNS];
-    if (v !== undefined) {
-      params[`jk_${key}`] = v;
-      terms.push(`splitByChar('\\x1f', k)[${i + 1}] = {jk_${key}:String}`);
-    }
-  });
-  return terms.join(' AND ');
-}

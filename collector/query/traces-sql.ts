@@ -14,8 +14,8 @@ import { ATTR } from '../../src/attributes.js';
  * Output columns reuse span column names, hence prefer_column_name_to_alias.
  * Costs add up as Decimal128(12): exact, so the sum is the same in any order.
  */
-/** The judge key and packed latest result of an evaluation row, as in trace_rollup_scores_mv. */
-const SCORE_KEY = `concat(judge_name, '\\x1f', judge_version, '\\x1f', name)`;
+/** The judge key (hash) and packed latest result of an evaluation row, as in trace_rollup_scores_mv. */
+const SCORE_KEY = 'cityHash64(judge_name, judge_version, name)';
 const SCORE_PACKED = `bitShiftLeft(toUInt256(toUnixTimestamp64Nano(time)), 192)
     + bitShiftLeft(toUInt256(cityHash64(evaluation_id)), 128)
     + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
@@ -26,65 +26,76 @@ export const SCORE_OF = (v: string) => `reinterpretAsFloat64(toUInt64(bitAnd(${v
 export const HAS_SCORE = (v: string) => `bitAnd(bitShiftRight(${v}, 64), 1) = 1`;
 export const PASS_CODE = (v: string) => `toUInt8(bitAnd(bitShiftRight(${v}, 65), 3))`;
 
-const DERIVED = `
-  if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
-  toUnixTimestamp64Nano(trace_start) AS start_ns,
-  toUnixTimestamp64Nano(trace_end) AS end_ns`;
+/** The names behind the scores maps' judge keys (a handful of rows per project). */
+export const JUDGE_KEYS_SQL = `
+SELECT DISTINCT key, judge_name, judge_version, name FROM judge_keys WHERE project = {project:String}`;
 
+
+/**
+ * Output columns reuse the source column names, hence prefer_column_name_to_alias.
+ * Costs add up as Decimal128(12): exact, so the sum is the same in any order.
+ */
 export const TRACE_SUMMARY_SQL = `
 SELECT
   trace_id,
-  argMaxMerge(dataset_state) AS dataset,
-  argMaxMerge(dataset_version_state) AS dataset_version,
-  argMaxMerge(prompt_state) AS prompt,
-  argMaxMerge(prompt_version_state) AS prompt_version,
-  argMaxMerge(example_id_state) AS example_id,
-  argMaxMerge(run_id_state) AS run_id,
-  argMinMerge(model_state) AS model,
-  NOT argMaxMerge(judged_state) AS is_task,
-  maxMerge(has_root_state) AS has_root,
-  if(has_root, argMaxMerge(root_span_id_state), '') AS root_span_id,
-  maxMerge(root_duration_ns_state) AS root_duration_ns,
-  sumMerge(input_tokens_state) AS input_tokens,
-  sumMerge(output_tokens_state) AS output_tokens,
-  sumMerge(cost_usd_state) AS cost_usd,
-  sumMerge(unpriced_spans_state) AS unpriced_spans,
-  sumMerge(llm_spans_state) AS llm_spans,
-  argMaxMerge(success_state) AS success,
-  maxMerge(has_error_state) AS has_error,
-  minMerge(start_time_state) AS trace_start,
-  maxMerge(end_time_state) AS trace_end,
-  maxMapMerge(scores_state) AS scores,${DERIVED}
+  tupleElement(max(dataset), 2) AS dataset,
+  tupleElement(max(dataset_version), 2) AS dataset_version,
+  tupleElement(max(prompt), 2) AS prompt,
+  tupleElement(max(prompt_version), 2) AS prompt_version,
+  tupleElement(max(example_id), 2) AS example_id,
+  tupleElement(max(run_id), 2) AS run_id,
+  tupleElement(min(model), 2) AS model,
+  NOT tupleElement(max(judged), 2) AS is_task,
+  tupleElement(max(root_span_id), 1) AS has_root,
+  if(has_root, toString(tupleElement(max(root_span_id), 2)), '') AS root_span_id,
+  max(root_duration_ns) AS root_duration_ns,
+  sum(input_tokens) AS input_tokens,
+  sum(output_tokens) AS output_tokens,
+  sum(cost_usd) AS cost_usd,
+  sum(unpriced_spans) AS unpriced_spans,
+  sum(llm_spans) AS llm_spans,
+  if(tupleElement(max(success), 1) >= 2, tupleElement(max(success), 2), NULL) AS success,
+  max(has_error) > 0 AS has_error,
+  min(trace_start) AS trace_start,
+  max(trace_end) AS trace_end,
+  maxMap(scores) AS scores,
+  if(has_root, max(root_duration_ns) / 1e6, NULL) AS latency_ms,
+  toUnixTimestamp64Nano(min(trace_start)) AS start_ns,
+  toUnixTimestamp64Nano(max(trace_end)) AS end_ns
 FROM trace_rollup
 WHERE project = {project:String}
 GROUP BY trace_id
-HAVING sumMerge(spans_state) > 0
-SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+HAVING sum(spans) > 0
+SETTINGS prefer_column_name_to_alias = 1`;
 
 export const TRACE_SUMMARY_RAW_SQL = `
 SELECT * FROM (
 SELECT
   trace_id,
-  argMax(dataset_name, toUInt8((dataset_name != '') * 2 + is_root)) AS dataset,
-  argMax(dataset_version, toUInt8((dataset_version != '') * 2 + is_root)) AS dataset_version,
-  argMax(prompt_name, toUInt8((prompt_name != '') * 2 + is_root)) AS prompt,
-  argMax(prompt_version, toUInt8((prompt_version != '') * 2 + is_root)) AS prompt_version,
-  argMax(example_id, toUInt8((example_id != '') * 2 + is_root)) AS example_id,
-  argMax(run_id, toUInt8((run_id != '') * 2 + is_root)) AS run_id,
-  argMin(model, bitShiftLeft(toUInt128((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), 64) + toUnixTimestamp64Nano(start_time)) AS model,
-  NOT argMax(is_evaluation OR judge_name != '', is_root) AS is_task,
+  tupleElement(max((toUInt8((dataset_name != '') * 2 + is_root), toString(dataset_name))), 2) AS dataset,
+  tupleElement(max((toUInt8((dataset_version != '') * 2 + is_root), toString(dataset_version))), 2) AS dataset_version,
+  tupleElement(max((toUInt8((prompt_name != '') * 2 + is_root), toString(prompt_name))), 2) AS prompt,
+  tupleElement(max((toUInt8((prompt_version != '') * 2 + is_root), toString(prompt_version))), 2) AS prompt_version,
+  tupleElement(max((toUInt8((example_id != '') * 2 + is_root), example_id)), 2) AS example_id,
+  tupleElement(max((toUInt8((run_id != '') * 2 + is_root), run_id)), 2) AS run_id,
+  tupleElement(min((toInt128(bitShiftLeft(toUInt128((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), 64) + toUnixTimestamp64Nano(start_time)), toString(model))), 2) AS model,
+  NOT tupleElement(max((is_root, is_evaluation OR judge_name != '')), 2) AS is_task,
   max(is_root) AS has_root,
-  if(has_root, argMax(span_id, is_root), '') AS root_span_id,
+  if(has_root, toString(tupleElement(max((is_root, span_id)), 2)), '') AS root_span_id,
   max(if(is_root, duration_ns, 0)) AS root_duration_ns,
   sumIf(input_tokens, is_llm AND judge_name = '') AS input_tokens,
   sumIf(output_tokens, is_llm AND judge_name = '') AS output_tokens,
   sumIf(toDecimal128(ifNull(cost_usd, 0), 12), is_llm AND judge_name = '') AS cost_usd,
   countIf(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
   countIf(is_llm AND judge_name = '') AS llm_spans,
-  argMax(success, toUInt8(is_root)) AS success,
+  if(tupleElement(max((toUInt8((success IS NOT NULL) * 2 + is_root), ifNull(success, false))), 1) >= 2,
+     tupleElement(max((toUInt8((success IS NOT NULL) * 2 + is_root), ifNull(success, false))), 2), NULL) AS success,
   max(status_code = 2) AS has_error,
   min(start_time) AS trace_start,
-  max(end_time) AS trace_end,${DERIVED}
+  max(end_time) AS trace_end,
+  if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
+  toUnixTimestamp64Nano(trace_start) AS start_ns,
+  toUnixTimestamp64Nano(trace_end) AS end_ns
 FROM (
   SELECT * EXCEPT (attributes, resource_attributes, events, links)
   FROM spans

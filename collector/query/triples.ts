@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, judgeKeyFilter, type TraceFilter, traceWhere } from './filters.js';
+import { type JudgeFilter, judgeWhere, type TraceFilter, traceWhere } from './filters.js';
 import { ciFromSummary, finiteOrNull } from './stats.js';
-import { HAS_SCORE, PASS_CODE, SCORE_OF, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_OF, TRACE_SUMMARY_SQL } from './traces-sql.js';
 
 export interface JudgeScore {
   judge: string;
@@ -57,7 +57,7 @@ interface TripleRow {
   latency: [number, number] | null;
   first_ns: string;
   last_ns: string;
-  /** Keyed by judgeKey(judge, version, evaluation). */
+  /** Keyed by judge key (the hash in judge_keys), as decimal strings. */
   score_mean: Record<string, number>;
   score_var: Record<string, number | null>;
   n_scored: Record<string, number>;
@@ -66,7 +66,7 @@ interface TripleRow {
 }
 
 const KEY = TRIPLE_KEY.join(', ');
-const SEP = '\u001f';
+const judgeOrder = (j: { judge_name: string; judge_version: string; name: string }) => `${j.judge_name}\u0000${j.judge_version}\u0000${j.name}`;
 
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
@@ -83,7 +83,14 @@ export async function triples(
 ): Promise<Triple[]> {
   const params: QueryParams = { project };
   const where = traceWhere(f, params);
-  const keep = judgeKeyFilter(f, params);
+  const judgeParams: QueryParams = { project };
+  const judges = await store.query<{ key: string; judge_name: string; judge_version: string; name: string }>(
+    `SELECT toString(key) AS key, judge_name, judge_version, name FROM (${JUDGE_KEYS_SQL}) WHERE ${judgeWhere(f, judgeParams)}`,
+    judgeParams,
+  );
+  const names = new Map(judges.map((j) => [j.key, j]));
+  params.keep = judges.map((j) => j.key);
+  const keep = 'has({keep:Array(String)}, toString(k))';
   const ones = (m: string) => `mapApply((k, v) -> (k, toUInt64(1)), ${m})`;
   const rows = await store.query<TripleRow>(
     `SELECT ${KEY},
@@ -116,7 +123,9 @@ export async function triples(
   );
   return rows.map((r) => {
     const cost = r.priced_traces > 0 ? r.cost_usd : null;
-    const judgeKeys = [...new Set([...Object.keys(r.n_scored), ...Object.keys(r.n_labeled)])].sort();
+    const judgeKeys = [...new Set([...Object.keys(r.n_scored), ...Object.keys(r.n_labeled)])]
+      .filter((k) => names.has(k))
+      .sort((x, y) => judgeOrder(names.get(x)!).localeCompare(judgeOrder(names.get(y)!)));
     return {
       dataset: r.dataset,
       dataset_version: r.dataset_version,
@@ -137,7 +146,7 @@ export async function triples(
       first_seen: nsToIso(r.first_ns),
       last_seen: nsToIso(r.last_ns),
       judges: judgeKeys.map((k) => {
-        const [judge = '', judge_version = '', evaluation = ''] = k.split(SEP);
+        const { judge_name: judge, judge_version, name: evaluation } = names.get(k)!;
         const nScored = r.n_scored[k] ?? 0;
         const nLabeled = r.n_labeled[k] ?? 0;
         const passes = nLabeled > 0 ? (r.n_pass[k] ?? 0) : null;
