@@ -8,9 +8,12 @@
 --
 -- Columns are SimpleAggregateFunction (plain values, merged by max/min/sum)
 -- rather than aggregate states, which queries would have to deserialize row
--- by row. "argMax(value, priority)" is max((priority, value)): the priority
--- packs "value present" over "root span"; equal priorities fall to the
--- greater value, which is as deterministic.
+-- by row, and each is a String or an integer so max/min take ClickHouse's
+-- fast paths (a tuple would take the generic, several times slower one).
+-- "argMax(value, priority)" is max(concat(priority digit, value)): the
+-- priority packs "value present" over "root span"; equal priorities fall to
+-- the greater value, which is as deterministic. The model's priority is a
+-- fixed-width hex prefix (flags, then start time) under min.
 --
 -- scores maps cityHash64(judge, version, evaluation) — named in judge_keys —
 -- to a packed UInt256 whose maximum is the latest evaluation (time, then
@@ -23,23 +26,23 @@ CREATE TABLE IF NOT EXISTS trace_rollup
     project LowCardinality(String),
     trace_id FixedString(32),
     spans SimpleAggregateFunction(sum, UInt64),
-    dataset SimpleAggregateFunction(max, Tuple(UInt8, String)),
-    dataset_version SimpleAggregateFunction(max, Tuple(UInt8, String)),
-    prompt SimpleAggregateFunction(max, Tuple(UInt8, String)),
-    prompt_version SimpleAggregateFunction(max, Tuple(UInt8, String)),
-    example_id SimpleAggregateFunction(max, Tuple(UInt8, String)),
-    run_id SimpleAggregateFunction(max, Tuple(UInt8, String)),
-    -- min columns default to their largest value: rows from the scores view carry no span data.
-    model SimpleAggregateFunction(min, Tuple(Int128, String)) DEFAULT (toInt128('170141183460469231731687303715884105727'), ''),
-    judged SimpleAggregateFunction(max, Tuple(Bool, Bool)),
-    root_span_id SimpleAggregateFunction(max, Tuple(Bool, FixedString(16))),
+    dataset SimpleAggregateFunction(max, String),
+    dataset_version SimpleAggregateFunction(max, String),
+    prompt SimpleAggregateFunction(max, String),
+    prompt_version SimpleAggregateFunction(max, String),
+    example_id SimpleAggregateFunction(max, String),
+    run_id SimpleAggregateFunction(max, String),
+    -- min columns default above any real value: rows from the scores view carry no span data.
+    model SimpleAggregateFunction(min, String) DEFAULT '~',
+    judged SimpleAggregateFunction(max, UInt8),
+    root_span_id SimpleAggregateFunction(max, String),
     root_duration_ns SimpleAggregateFunction(max, UInt64),
     input_tokens SimpleAggregateFunction(sum, UInt64),
     output_tokens SimpleAggregateFunction(sum, UInt64),
     cost_usd SimpleAggregateFunction(sum, Decimal(38, 12)),
     unpriced_spans SimpleAggregateFunction(sum, UInt64),
     llm_spans SimpleAggregateFunction(sum, UInt64),
-    success SimpleAggregateFunction(max, Tuple(UInt8, Bool)),
+    success SimpleAggregateFunction(max, UInt8),
     has_error SimpleAggregateFunction(max, UInt8),
     trace_start SimpleAggregateFunction(min, DateTime64(9)) DEFAULT toDateTime64('2262-04-11 23:47:16', 9, 'UTC'),
     trace_end SimpleAggregateFunction(max, DateTime64(9)),
@@ -53,22 +56,22 @@ SELECT
     project,
     trace_id,
     toUInt64(count()) AS spans,
-    max((toUInt8((dataset_name != '') * 2 + is_root), toString(dataset_name))) AS dataset,
-    max((toUInt8((dataset_version != '') * 2 + is_root), toString(dataset_version))) AS dataset_version,
-    max((toUInt8((prompt_name != '') * 2 + is_root), toString(prompt_name))) AS prompt,
-    max((toUInt8((prompt_version != '') * 2 + is_root), toString(prompt_version))) AS prompt_version,
-    max((toUInt8((example_id != '') * 2 + is_root), example_id)) AS example_id,
-    max((toUInt8((run_id != '') * 2 + is_root), run_id)) AS run_id,
-    min((toInt128(bitShiftLeft(toUInt128((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), 64) + toUnixTimestamp64Nano(start_time)), toString(model))) AS model,
-    max((is_root, is_evaluation OR judge_name != '')) AS judged,
-    max((is_root, span_id)) AS root_span_id,
+    max(concat(toString((dataset_name != '') * 2 + is_root), toString(dataset_name))) AS dataset,
+    max(concat(toString((dataset_version != '') * 2 + is_root), toString(dataset_version))) AS dataset_version,
+    max(concat(toString((prompt_name != '') * 2 + is_root), toString(prompt_name))) AS prompt,
+    max(concat(toString((prompt_version != '') * 2 + is_root), toString(prompt_version))) AS prompt_version,
+    max(concat(toString((example_id != '') * 2 + is_root), example_id)) AS example_id,
+    max(concat(toString((run_id != '') * 2 + is_root), run_id)) AS run_id,
+    min(concat(toString((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), leftPad(hex(toUnixTimestamp64Nano(start_time)), 16, '0'), toString(model))) AS model,
+    max(toUInt8(is_root * 2 + (is_evaluation OR judge_name != ''))) AS judged,
+    max(concat(toString(toUInt8(is_root)), span_id)) AS root_span_id,
     max(if(is_root, duration_ns, 0)) AS root_duration_ns,
     sum(if(is_llm AND judge_name = '', input_tokens, 0)) AS input_tokens,
     sum(if(is_llm AND judge_name = '', output_tokens, 0)) AS output_tokens,
     sum(toDecimal128(if(is_llm AND judge_name = '', ifNull(cost_usd, 0), 0), 12)) AS cost_usd,
     toUInt64(countIf(is_llm AND judge_name = '' AND cost_usd IS NULL)) AS unpriced_spans,
     toUInt64(countIf(is_llm AND judge_name = '')) AS llm_spans,
-    max((toUInt8((success IS NOT NULL) * 2 + is_root), ifNull(success, false))) AS success,
+    max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) AS success,
     max(toUInt8(status_code = 2)) AS has_error,
     min(start_time) AS trace_start,
     max(end_time) AS trace_end
