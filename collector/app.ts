@@ -1,15 +1,20 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
 import { type AppEnv, authenticate } from './auth.js';
 import type { Config } from './config.js';
 import { HttpError, StoreError } from './errors.js';
 import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
 import { apiRoutes } from './routes/api.js';
+import { gateRoutes } from './routes/gates.js';
+import { serveOpenApi, validationHook } from './routes/openapi.js';
 import { otlpRoutes } from './routes/otlp.js';
+import { releaseRoutes } from './routes/releases.js';
+import { webRoutes } from './routes/web.js';
 import type { Store } from './store/types.js';
 
 export interface App {
-  hono: Hono<AppEnv>;
+  hono: OpenAPIHono<AppEnv>;
   ingest: IngestService;
   metrics: Metrics;
   /** Requests being served right now (for graceful shutdown and /metrics). */
@@ -23,7 +28,8 @@ function errorBody(code: string, message: string) {
 export function createApp(store: Store, config: Config): App {
   const metrics = new Metrics();
   const ingest = new IngestService(store, config.limits, metrics, config.maxPendingRows);
-  const hono = new Hono<AppEnv>();
+  // OpenAPIHono: sub-apps built with createRoute join /openapi.json; their validation failures are 400s naming the parameter.
+  const hono = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   let inflight = 0;
   let ingestInflight = 0;
   metrics.gauge('evaltrace_inflight_requests', 'Requests being served', () => inflight);
@@ -64,12 +70,21 @@ export function createApp(store: Store, config: Config): App {
   });
   hono.route('/', otlpRoutes(ingest, metrics));
   hono.route('/', apiRoutes(store));
+  hono.route('/', gateRoutes(store));
+  hono.route('/', releaseRoutes(store));
+  serveOpenApi(hono);
+  hono.route('/', webRoutes());
 
   hono.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   hono.onError((err, c) => {
     if (err instanceof HttpError) {
       if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
       return c.json(errorBody(err.code, err.message), err.status);
+    }
+    // Hono's body validators: a malformed JSON body (400) or a body that is not JSON (415).
+    if (err instanceof HTTPException && err.status < 500) {
+      if (err.status === 415) return c.json(errorBody('unsupported_media_type', 'the request body must be JSON, sent with Content-Type: application/json'), 415);
+      return c.json(errorBody('invalid_request', `request body: ${err.message}`), err.status);
     }
     if (err instanceof StoreError) {
       console.error(`[evaltrace] store error on ${c.req.method} ${c.req.path}: ${err.message.slice(0, 500)}`);

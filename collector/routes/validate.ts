@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { badRequest } from '../errors.js';
+import { badRequest, type HttpError } from '../errors.js';
 
 /** Parses a request's query string with a zod schema; a bad or unknown parameter is a 400 naming it. */
 export function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.infer<S> {
@@ -20,9 +20,14 @@ export async function parseJsonBody<S extends z.ZodType>(schema: S, c: Context):
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  throw invalidRequest(result.error, what);
+}
+
+/** The 400 for a failed parse, naming the bad or unknown parameter (also used by OpenAPI route validation). */
+export function invalidRequest(error: z.ZodError, what: string): HttpError {
+  const issue = error.issues[0];
   const path = issue?.path.join('.') ?? '';
   const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : '';
   const subject = keys ? `unknown ${what} ${keys}` : path ? `${what} "${path}": ${issue?.message}` : `${issue?.message}`;
-  throw badRequest(subject, 'invalid_request');
+  return badRequest(subject, 'invalid_request');
 }

@@ -72,9 +72,8 @@ const BASE_MS = Date.UTC(2026, 10, 1);
 
 /**
  * Sends tasks through the real OTel OTLP/protobuf exporter, with the
- * reproducibility envelope as resource attributes, then one judge span per
- * task in its own trace linked to the task root. A failed task's LLM span
- * has status ERROR.
+ * reproducibility envelope as resource attributes, then their judge scores
+ * (sendScores). A failed task's LLM span has status ERROR.
  */
 export async function sendGateTasks(url: string, tasks: readonly GateTask[], resource: Attributes = {}, headers?: Record<string, string>): Promise<Sent[]> {
   const provider = new BasicTracerProvider({
@@ -119,17 +118,39 @@ export async function sendGateTasks(url: string, tasks: readonly GateTask[], res
     root.end(start + t.latencyMs);
     return { task: t, traceId: root.spanContext().traceId, root: root.spanContext() };
   });
+  await provider.forceFlush();
+  await provider.shutdown();
+  await sendScores(url, sent, {}, headers);
+  return sent;
+}
+
+/** One judge span per task, in its own trace linked to the task root (judges run later, on stored traces). */
+export async function sendScores(
+  url: string,
+  sent: readonly Sent[],
+  o: { evaluation?: string; judgeVersion?: string; score?: (t: GateTask) => number },
+  headers?: Record<string, string>,
+): Promise<void> {
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'gate-judge' }),
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${url}/v1/traces`, headers }), { maxExportBatchSize: 256, scheduledDelayMillis: 10 }),
+    ],
+  });
+  const tracer = provider.getTracer('gate-judge');
+  const evaluation = o.evaluation ?? EVALUATION;
   sent.forEach((s, i) => {
-    const judged = tracer.startSpan(`evaluate ${EVALUATION}`, {
+    const score = (o.score ?? ((t) => t.score))(s.task);
+    const judged = tracer.startSpan(`evaluate ${evaluation}`, {
       root: true,
       startTime: BASE_MS + 86_400_000 + i,
       links: [{ context: s.root }],
       attributes: {
-        'gen_ai.evaluation.name': EVALUATION,
-        'gen_ai.evaluation.score.value': s.task.score,
-        'gen_ai.evaluation.score.label': s.task.score >= 0.5 ? 'pass' : 'fail',
+        'gen_ai.evaluation.name': evaluation,
+        'gen_ai.evaluation.score.value': score,
+        'gen_ai.evaluation.score.label': score >= 0.5 ? 'pass' : 'fail',
         'evaltrace.judge.name': JUDGE,
-        'evaltrace.judge.version': JUDGE_VERSION,
+        'evaltrace.judge.version': o.judgeVersion ?? JUDGE_VERSION,
         'gen_ai.request.model': 'judge-model',
       },
     });
@@ -137,5 +158,4 @@ export async function sendGateTasks(url: string, tasks: readonly GateTask[], res
   });
   await provider.forceFlush();
   await provider.shutdown();
-  return sent;
 }

@@ -1,0 +1,23 @@
+/**
+ * Times of decisions and release events, in microseconds. Strictly
+ * increasing within the process, so events written in one call (supersede,
+ * then promote) keep their order when sorted by time.
+ */
+let last = 0n;
+
+export function nowMicros(): bigint {
+  const now = BigInt(Date.now()) * 1000n;
+  last = now > last ? now : last + 1n;
+  return last;
+}
+
+/** ClickHouse DateTime64(6, 'UTC') text: `YYYY-MM-DD hh:mm:ss.ffffff`. */
+export function toClickHouseTime(us: bigint): string {
+  return `${new Date(Number(us / 1000n)).toISOString().slice(0, 19).replace('T', ' ')}.${String(us % 1_000_000n).padStart(6, '0')}`;
+}
+
+/** ISO-8601 with microseconds, e.g. 2026-10-01T12:00:00.123456Z. */
+export function toIso(us: bigint | string): string {
+  const v = BigInt(us);
+  return `${new Date(Number(v / 1000n)).toISOString().slice(0, 19)}.${String(v % 1_000_000n).padStart(6, '0')}Z`;
+}

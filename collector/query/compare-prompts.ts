@@ -1,0 +1,185 @@
+import type { QueryParams, Store } from '../store/types.js';
+import { type JudgeFilter, type TraceFilter, traceWhere } from './filters.js';
+import { type PairedCostPer, pairedCostPer, type PairedMeans, pairedMeans, type PairedPassRate, pairedPassRate } from './paired.js';
+import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
+import { finiteOrNull } from './stats.js';
+import { LATEST_EVALUATIONS_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+
+export interface ComparePromptsParams extends Omit<TraceFilter, 'prompt' | 'prompt_version'>, JudgeFilter {
+  prompt: string;
+  a: string;
+  b: string;
+}
+
+export interface PromptModelComparison extends Omit<PairedMeans, 'n_pairs'> {
+  model: string;
+  n_traces_a: number;
+  n_traces_b: number;
+  n_examples_a: number;
+  n_examples_b: number;
+  /** Examples run under both versions. */
+  n_pairs: number;
+  unpaired: { a_only: number; b_only: number; no_example_id_a: number; no_example_id_b: number };
+  /** Pairs with a score on both sides (the score fields of this object are over these). */
+  n_scored_pairs: number;
+  pass_rate: PairedPassRate | null;
+  cost_per_task: (PairedMeans & { ratio: number | null }) | null;
+  cost_per_success: PairedCostPer | null;
+  cost_per_pass: PairedCostPer | null;
+  input_tokens: PairedMeans;
+  output_tokens: PairedMeans;
+  latency_ms: PairedMeans;
+}
+
+export interface PromptComparison {
+  prompt: string;
+  a: string;
+  b: string;
+  score: ScoreChoice | null;
+  pairing: string;
+  models: PromptModelComparison[];
+}
+
+/** One (model, dataset, dataset version, prompt version, example) with its repeats averaged. */
+interface ExampleRow {
+  model: string;
+  dataset: string;
+  dataset_version: string;
+  version: string;
+  example_id: string;
+  n_traces: number;
+  n_success: number;
+  cost_usd: number;
+  n_priced: number;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number | null;
+  n_scored: number;
+  score: number | null;
+  n_labeled: number;
+  n_pass: number;
+}
+
+const PAIRING =
+  'examples are paired by example id within (dataset, dataset version, model); repeats of an example are averaged first; ' +
+  'examples run under one version only and traces without an example id are counted in unpaired, never mixed in';
+
+/**
+ * Paired comparison of prompt versions a and b, per model. ClickHouse reduces
+ * the traces to one row per (model, dataset, dataset version, version,
+ * example); pairing and statistics happen here.
+ */
+export async function comparePrompts(store: Store, project: string, q: ComparePromptsParams): Promise<PromptComparison> {
+  const params: QueryParams = { project, v_a: q.a, v_b: q.b };
+  const where = `${traceWhere(q, params)} AND prompt_version IN ({v_a:String}, {v_b:String})`;
+  const tracesCte = `t AS (SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${where})`;
+  const choices = await scoreChoices(store, tracesCte, { ...params }, q);
+  // A judge filter that matches no score is the caller's mistake only when there are traces to score.
+  const score = choices.length === 0 && !(await anyTrace(store, tracesCte, params)) ? null : pickScore(choices, q);
+  if (score) Object.assign(params, { s_judge: score.judge, s_version: score.judge_version, s_evaluation: score.evaluation });
+  const rows = await store.query<ExampleRow>(exampleSql(tracesCte, score !== null), params);
+  const byModel = new Map<string, ExampleRow[]>();
+  for (const r of rows) {
+    const group = byModel.get(r.model);
+    if (group) group.push(r);
+    else byModel.set(r.model, [r]);
+  }
+  return {
+    prompt: q.prompt,
+    a: q.a,
+    b: q.b,
+    score,
+    pairing: PAIRING,
+    models: [...byModel.entries()]
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([model, examples]) => compareModel(model, examples, q.a)),
+  };
+}
+
+async function anyTrace(store: Store, tracesCte: string, params: QueryParams): Promise<boolean> {
+  const [row] = await store.query<{ n: number }>(`WITH ${tracesCte} SELECT count() AS n FROM t`, params);
+  return (row?.n ?? 0) > 0;
+}
+
+/** Per-example rows; without a score the evaluations side is empty, so the score columns are null. */
+function exampleSql(tracesCte: string, scored: boolean): string {
+  const evaluations = scored
+    ? `e AS (SELECT trace_id, score, passed FROM (${LATEST_EVALUATIONS_SQL})
+        WHERE judge_name = {s_judge:String} AND judge_version = {s_version:String} AND name = {s_evaluation:String})`
+    : `e AS (SELECT '' AS trace_id, CAST(NULL, 'Nullable(Float64)') AS score, CAST(NULL, 'Nullable(Bool)') AS passed WHERE 0)`;
+  return `WITH ${tracesCte}, ${evaluations}
+    SELECT t.model AS model, t.dataset AS dataset, t.dataset_version AS dataset_version,
+      t.prompt_version AS version, t.example_id AS example_id,
+      count() AS n_traces,
+      countIf(t.success) AS n_success,
+      toFloat64(sum(t.cost_usd)) AS cost_usd,
+      countIf(t.llm_spans > t.unpriced_spans) AS n_priced,
+      avg(t.input_tokens) AS input_tokens,
+      avg(t.output_tokens) AS output_tokens,
+      avg(t.latency_ms) AS latency_ms,
+      countIf(e.score IS NOT NULL) AS n_scored,
+      avg(e.score) AS score,
+      countIf(e.passed IS NOT NULL) AS n_labeled,
+      countIf(e.passed) AS n_pass
+    FROM t LEFT JOIN e ON e.trace_id = t.trace_id
+    GROUP BY model, dataset, dataset_version, version, example_id
+    SETTINGS join_use_nulls = 1`;
+}
+
+const pairKey = (r: ExampleRow) => `${r.dataset}\u0000${r.dataset_version}\u0000${r.example_id}`;
+
+function compareModel(model: string, examples: ExampleRow[], a: string): PromptModelComparison {
+  const sides = { a: new Map<string, ExampleRow>(), b: new Map<string, ExampleRow>() };
+  const noExample = { a: 0, b: 0 };
+  const traces = { a: 0, b: 0 };
+  for (const r of examples) {
+    const side = r.version === a ? 'a' : 'b';
+    traces[side] += r.n_traces;
+    if (r.example_id === '') noExample[side] += r.n_traces;
+    else sides[side].set(pairKey(r), r);
+  }
+  // Code-unit order of (dataset, dataset version, example id): the bootstrap's resamples depend on it.
+  const keys = [...sides.a.keys()].filter((k) => sides.b.has(k)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const pairs = keys.map((k) => [sides.a.get(k)!, sides.b.get(k)!] as const);
+  const scored = pairs.filter(([x, y]) => x.score !== null && y.score !== null);
+  const labeled = pairs.filter(([x, y]) => x.n_labeled > 0 && y.n_labeled > 0);
+  const priced = pairs.filter(([x, y]) => x.n_priced > 0 && y.n_priced > 0);
+  const pricedLabeled = priced.filter(([x, y]) => x.n_labeled > 0 && y.n_labeled > 0);
+  const timed = pairs.filter(([x, y]) => x.latency_ms !== null && y.latency_ms !== null);
+  const values = (ps: typeof pairs, f: (r: ExampleRow) => number) => [ps.map(([x]) => f(x)), ps.map(([, y]) => f(y))] as const;
+
+  const costPerTask = (r: ExampleRow) => r.cost_usd / r.n_traces;
+  const successFraction = (r: ExampleRow) => r.n_success / r.n_traces;
+  const passFraction = (r: ExampleRow) => r.n_pass / r.n_labeled;
+  const { n_pairs: nScored, ...scoreStats } = pairedMeans(...values(scored, (r) => r.score!));
+  const costStats = pairedMeans(...values(priced, costPerTask));
+  const costPer = (ps: typeof pairs, success: (r: ExampleRow) => number, what: string) =>
+    ps.length === 0 ? null : pairedCostPer(...values(ps, costPerTask), ...values(ps, success), what);
+
+  return {
+    model,
+    n_traces_a: traces.a,
+    n_traces_b: traces.b,
+    n_examples_a: sides.a.size,
+    n_examples_b: sides.b.size,
+    n_pairs: pairs.length,
+    unpaired: {
+      a_only: sides.a.size - pairs.length,
+      b_only: sides.b.size - pairs.length,
+      no_example_id_a: noExample.a,
+      no_example_id_b: noExample.b,
+    },
+    n_scored_pairs: nScored,
+    ...scoreStats,
+    pass_rate: labeled.length === 0 ? null : pairedPassRate(...values(labeled, passFraction)),
+    cost_per_task:
+      priced.length === 0
+        ? null
+        : { ...costStats, ratio: costStats.mean_a === null || costStats.mean_b === null ? null : finiteOrNull(costStats.mean_b / costStats.mean_a) },
+    cost_per_success: costPer(priced, successFraction, 'success'),
+    cost_per_pass: costPer(pricedLabeled, passFraction, 'pass'),
+    input_tokens: pairedMeans(...values(pairs, (r) => r.input_tokens)),
+    output_tokens: pairedMeans(...values(pairs, (r) => r.output_tokens)),
+    latency_ms: pairedMeans(...values(timed, (r) => r.latency_ms!)),
+  };
+}

@@ -1,0 +1,81 @@
+import { badRequest } from '../errors.js';
+import type { QueryParams, Store } from '../store/types.js';
+import { type JudgeFilter, judgeWhere } from './filters.js';
+
+/** The score a comparison reads: one evaluation name of one judge version. */
+export interface ScoreChoice {
+  judge: string;
+  judge_version: string;
+  evaluation: string;
+}
+
+const describe = (c: ScoreChoice) => `judge=${c.judge} judge_version=${c.judge_version} evaluation=${c.evaluation}`;
+
+/**
+ * The (judge, judge version, evaluation) triples that scored the traces of
+ * `tracesCte` (a CTE named t), narrowed by the caller's judge filters.
+ */
+export async function scoreChoices(store: Store, tracesCte: string, params: QueryParams, f: JudgeFilter): Promise<ScoreChoice[]> {
+  return store.query<ScoreChoice>(
+    `WITH ${tracesCte}
+     SELECT judge_name AS judge, judge_version, name AS evaluation
+     FROM evaluations
+     WHERE project = {project:String}
+       AND target_trace_id IN (SELECT toString(trace_id) FROM t)
+       AND ${judgeWhere(f, params)}
+     GROUP BY judge, judge_version, evaluation
+     ORDER BY judge, judge_version, evaluation
+     SETTINGS prefer_column_name_to_alias = 1`,
+    params,
+  );
+}
+
+/**
+ * Picks the one score to compare. None is fine when the caller named no
+ * judge (the comparison then has no quality columns); several is a 400 that
+ * lists them so the caller can pick.
+ */
+export function pickScore(choices: ScoreChoice[], f: JudgeFilter): ScoreChoice | null {
+  if (choices.length === 1) return choices[0]!;
+  if (choices.length === 0) {
+    if (f.judge === undefined && f.judge_version === undefined && f.evaluation === undefined) return null;
+    throw badRequest('no evaluation matches judge, judge_version and evaluation over the compared traces', 'invalid_request');
+  }
+  throw badRequest(
+    `the compared traces carry ${choices.length} scores; pick one with judge, judge_version and evaluation: ${choices.map(describe).join('; ')}`,
+    'invalid_request',
+  );
+}
+
+/**
+ * The evaluation names that both judge versions gave over the traces of
+ * `tracesCte`: the only names the two versions can be compared on.
+ */
+export async function sharedEvaluations(
+  store: Store,
+  tracesCte: string,
+  params: QueryParams,
+  judge: string,
+  versions: [string, string],
+): Promise<string[]> {
+  const rows = await store.query<{ evaluation: string }>(
+    `WITH ${tracesCte}
+     SELECT name AS evaluation
+     FROM evaluations
+     WHERE project = {project:String}
+       AND target_trace_id IN (SELECT toString(trace_id) FROM t)
+       AND judge_name = {c_judge:String} AND judge_version IN ({c_a:String}, {c_b:String})
+     GROUP BY evaluation
+     HAVING uniqExact(judge_version) = 2
+     ORDER BY evaluation`,
+    { ...params, c_judge: judge, c_a: versions[0], c_b: versions[1] },
+  );
+  return rows.map((r) => r.evaluation);
+}
+
+/** The evaluation name to compare judge versions on: the caller's, or the only shared one, else a 400 listing them. */
+export function pickEvaluation(shared: string[], requested: string | undefined): string | null {
+  if (requested !== undefined) return requested;
+  if (shared.length <= 1) return shared[0] ?? null;
+  throw badRequest(`both judge versions gave ${shared.length} evaluations; pick one with evaluation=${shared.join(' | evaluation=')}`, 'invalid_request');
+}

@@ -1,0 +1,23 @@
+/** A release's traces: the task traces its configuration names. */
+import type { TraceFilter } from '../query/filters.js';
+import { traceWhere } from '../query/filters.js';
+import { TRACE_SUMMARY_SQL } from '../query/traces-sql.js';
+import type { QueryParams, Store } from '../store/types.js';
+import type { ReleaseConfig } from './schemas.js';
+
+export function configFilter(c: ReleaseConfig): TraceFilter {
+  return { dataset: c.dataset, dataset_version: c.dataset_version, model: c.model, prompt: c.prompt, prompt_version: c.prompt_version };
+}
+
+/** The CTE `t` of the release's task trace ids, with its parameters. */
+export function releaseTraces(project: string, c: ReleaseConfig): { cte: string; params: QueryParams } {
+  const params: QueryParams = { project };
+  const where = traceWhere(configFilter(c), params);
+  return { cte: `t AS (SELECT trace_id FROM (${TRACE_SUMMARY_SQL}) WHERE ${where})`, params };
+}
+
+export async function countTraces(store: Store, project: string, c: ReleaseConfig): Promise<number> {
+  const { cte, params } = releaseTraces(project, c);
+  const rows = await store.query<{ n: number | string }>(`WITH ${cte} SELECT count() AS n FROM t`, params);
+  return Number(rows[0]?.n ?? 0);
+}

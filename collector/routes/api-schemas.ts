@@ -1,0 +1,304 @@
+/**
+ * Request and response schemas of the query API. The routes validate with the
+ * request schemas and /openapi.json is generated from all of them, so the
+ * document cannot drift from what the endpoints accept and return.
+ */
+import { z } from '@hono/zod-openapi';
+import { JudgeFilterSchema, TraceFilterSchema } from '../query/filters.js';
+import { ListingSchema } from '../query/traces.js';
+
+const name = z.string().min(1).max(512);
+
+const FormatParam = {
+  format: z
+    .enum(['json', 'csv', 'jsonl'])
+    .optional()
+    .openapi({ description: 'json (default), or a csv / jsonl download (text/csv or application/x-ndjson with a Content-Disposition file name)' }),
+};
+
+const differentVersions = (what: string) => ({ message: `a and b must name two different ${what} versions`, path: ['b'] });
+const differ = (q: { a: string; b: string }) => q.a !== q.b;
+
+export const TriplesQuery = TraceFilterSchema.extend(JudgeFilterSchema.shape).extend(FormatParam).strict();
+export const ListingQuery = TraceFilterSchema.extend(ListingSchema.shape).strict();
+
+export const PromptsQuery = TraceFilterSchema.extend(JudgeFilterSchema.shape)
+  .extend({ prompt: name.openapi({ description: 'prompt name', example: 'answer' }) })
+  .strict();
+
+export const ComparePromptsQuery = TraceFilterSchema.omit({ prompt_version: true })
+  .extend(JudgeFilterSchema.shape)
+  .extend({
+    prompt: name.openapi({ description: 'prompt name', example: 'answer' }),
+    a: name.openapi({ description: 'baseline prompt version', example: 'v1' }),
+    b: name.openapi({ description: 'candidate prompt version', example: 'v2' }),
+    ...FormatParam,
+  })
+  .strict()
+  .refine(differ, differentVersions('prompt'));
+
+export const CompareJudgesQuery = TraceFilterSchema.extend({
+  judge: name.openapi({ description: 'judge name', example: 'helpfulness-judge' }),
+  a: name.openapi({ description: 'baseline judge version', example: 'j1' }),
+  b: name.openapi({ description: 'candidate judge version', example: 'j2' }),
+  evaluation: name.optional().openapi({ description: 'evaluation name; needed when the two versions share several' }),
+  ...ListingSchema.shape,
+  ...FormatParam,
+})
+  .strict()
+  .refine(differ, differentVersions('judge'));
+
+export const TraceParams = z.object({ traceId: z.string().openapi({ param: { name: 'traceId', in: 'path' }, example: '0af7651916cd43dd8448eb211c80319c' }) });
+
+// ---------------------------------------------------------------------------
+// Responses
+
+const ci = z.tuple([z.number(), z.number()]).nullable().openapi({ description: '95% confidence interval [low, high]' });
+const num = z.number().nullable();
+
+export const ErrorResponse = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }) })
+  .openapi('Error', { example: { error: { code: 'invalid_request', message: 'unknown query parameter datset' } } });
+
+const TripleKey = {
+  dataset: z.string(),
+  dataset_version: z.string(),
+  model: z.string(),
+  prompt: z.string(),
+  prompt_version: z.string(),
+};
+
+const GroupStats = {
+  n_traces: z.number(),
+  n_success: z.number(),
+  n_errors: z.number(),
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: num,
+  cost_per_task: num,
+  cost_per_success: num,
+  unpriced_traces: z.number(),
+  latency_ms_p50: num,
+  latency_ms_p95: num,
+  first_seen: z.string(),
+  last_seen: z.string(),
+};
+
+const JudgeScore = z.object({
+  judge: z.string(),
+  judge_version: z.string(),
+  evaluation: z.string(),
+  n_scored: z.number(),
+  score_mean: num,
+  score_ci95: ci,
+  n_labeled: z.number(),
+  pass_rate: num,
+  cost_per_pass: num,
+});
+
+export const TriplesResponse = z
+  .object({ triples: z.array(z.object({ ...TripleKey, ...GroupStats, judges: z.array(JudgeScore) })) })
+  .openapi('Triples');
+
+const TraceSummary = {
+  trace_id: z.string(),
+  span_id: z.string().nullable(),
+  dataset: z.string(),
+  dataset_version: z.string(),
+  example_id: z.string(),
+  prompt: z.string(),
+  prompt_version: z.string(),
+  model: z.string(),
+  run_id: z.string(),
+  success: z.boolean().nullable(),
+  latency_ms: num,
+  input_tokens: z.number(),
+  output_tokens: z.number(),
+  cost_usd: num,
+  start_time: z.string(),
+};
+
+export const TraceListResponse = z
+  .object({
+    traces: z.array(z.object({ ...TraceSummary, input: z.string().nullable(), output: z.string().nullable() })),
+    next_cursor: z.string().nullable(),
+  })
+  .openapi('TraceList');
+
+export const TraceResponse = z
+  .object({
+    ...TraceSummary,
+    is_task: z.boolean(),
+    spans: z.array(z.record(z.string(), z.unknown())),
+    evaluations: z.array(z.record(z.string(), z.unknown())),
+  })
+  .openapi('Trace');
+
+const PromptQuality = z.object({
+  judge: z.string(),
+  judge_version: z.string(),
+  evaluation: z.string(),
+  n_scored: z.number(),
+  mean: num,
+  ci95: ci,
+  n_labeled: z.number(),
+  pass_rate: num,
+  pass_rate_ci95: ci.openapi({ description: 'Wilson score interval' }),
+  cost_per_pass: num,
+});
+
+export const PromptsResponse = z
+  .object({
+    prompt: z.string(),
+    versions: z.array(
+      z.object({
+        dataset: z.string(),
+        dataset_version: z.string(),
+        model: z.string(),
+        prompt_version: z.string(),
+        ...GroupStats,
+        success_rate: z.number(),
+        quality: z.array(PromptQuality),
+      }),
+    ),
+  })
+  .openapi('PromptReport');
+
+const PairedMeansShape = {
+  n_pairs: z.number(),
+  mean_a: num,
+  mean_b: num,
+  mean_delta: num.openapi({ description: 'mean of per-example differences b − a' }),
+  ci95: ci,
+  p_value: num.openapi({ description: 'paired t test, two-sided' }),
+  wins: z.number(),
+  losses: z.number(),
+  ties: z.number(),
+};
+const PairedMeans = z.object(PairedMeansShape);
+
+const Confusion = z.object({ pass_pass: z.number(), pass_fail: z.number(), fail_pass: z.number(), fail_fail: z.number() });
+
+const PairedPassRate = z.object({
+  n_pairs: z.number(),
+  rate_a: num,
+  rate_b: num,
+  delta: num,
+  ci95: ci,
+  p_value: num.openapi({ description: 'McNemar exact test' }),
+  wins: z.number(),
+  losses: z.number(),
+  ties: z.number(),
+  confusion: Confusion,
+  method: z.string(),
+});
+
+const PairedCostPer = z.object({
+  n_pairs: z.number(),
+  a: num,
+  b: num,
+  delta: num,
+  delta_ci95: ci,
+  ratio: num,
+  ratio_ci95: ci,
+  iterations: z.number(),
+  valid_iterations: z.number(),
+  method: z.string(),
+});
+
+const ScoreChoice = z.object({ judge: z.string(), judge_version: z.string(), evaluation: z.string() });
+
+export const ComparePromptsResponse = z
+  .object({
+    prompt: z.string(),
+    a: z.string(),
+    b: z.string(),
+    score: ScoreChoice.nullable(),
+    pairing: z.string(),
+    models: z.array(
+      z.object({
+        model: z.string(),
+        n_traces_a: z.number(),
+        n_traces_b: z.number(),
+        n_examples_a: z.number(),
+        n_examples_b: z.number(),
+        unpaired: z.object({ a_only: z.number(), b_only: z.number(), no_example_id_a: z.number(), no_example_id_b: z.number() }),
+        n_scored_pairs: z.number(),
+        ...PairedMeansShape,
+        pass_rate: PairedPassRate.nullable(),
+        cost_per_task: PairedMeans.extend({ ratio: num }).nullable(),
+        cost_per_success: PairedCostPer.nullable(),
+        cost_per_pass: PairedCostPer.nullable(),
+        input_tokens: PairedMeans,
+        output_tokens: PairedMeans,
+        latency_ms: PairedMeans,
+      }),
+    ),
+  })
+  .openapi('PromptComparison');
+
+export const CompareJudgesResponse = z
+  .object({
+    judge: z.string(),
+    a: z.string(),
+    b: z.string(),
+    evaluation: z.string().nullable(),
+    n: z.number(),
+    n_labeled: z.number(),
+    agreement: num,
+    cohen_kappa: num,
+    expected_agreement: num,
+    kappa_reason: z.string().nullable(),
+    n_scored: z.number(),
+    mean_a: num,
+    mean_b: num,
+    pearson: num,
+    pearson_reason: z.string().nullable(),
+    mean_delta: num,
+    ci95: ci,
+    p_value: num,
+    confusion: Confusion,
+    n_disagreements: z.number(),
+    disagreements: z.array(
+      z.object({
+        trace_id: z.string(),
+        example_id: z.string(),
+        ...TripleKey,
+        label_a: z.string(),
+        label_b: z.string(),
+        passed_a: z.boolean(),
+        passed_b: z.boolean(),
+        score_a: num,
+        score_b: num,
+        explanation_a: z.string(),
+        explanation_b: z.string(),
+      }),
+    ),
+    next_cursor: z.string().nullable(),
+    by_triple: z.array(
+      z.object({
+        ...TripleKey,
+        n: z.number(),
+        n_labeled: z.number(),
+        pass_rate_a: num,
+        pass_rate_b: num,
+        n_scored: z.number(),
+        mean_a: num,
+        mean_b: num,
+      }),
+    ),
+    conclusions: z.array(
+      z.object({
+        dataset: z.string(),
+        dataset_version: z.string(),
+        model: z.string(),
+        prompt: z.string(),
+        prompt_versions: z.array(z.string()),
+        best_a: z.string().nullable(),
+        best_b: z.string().nullable(),
+        changed: z.boolean(),
+        basis: z.enum(['pass_rate', 'mean_score']),
+      }),
+    ),
+  })
+  .openapi('JudgeComparison');
