@@ -13,7 +13,9 @@
 -- "argMax(value, priority)" is max(concat(priority digit, value)): the
 -- priority packs "value present" over "root span"; equal priorities fall to
 -- the greater value, which is as deterministic. The model's priority is a
--- fixed-width hex prefix (flags, then start time) under min.
+-- fixed-width hex prefix (flags, then start time) under min. Costs add up as
+-- Decimal128(12), exact in any order; + 5e-13 rounds to the nearest 1e-12
+-- where toDecimal128 alone would truncate.
 --
 -- scores maps cityHash64(judge, version, evaluation) — named in judge_keys —
 -- to a packed UInt256 whose maximum is the latest evaluation (time, then
@@ -68,7 +70,7 @@ SELECT
     max(if(is_root, duration_ns, 0)) AS root_duration_ns,
     sum(if(is_llm AND judge_name = '', input_tokens, 0)) AS input_tokens,
     sum(if(is_llm AND judge_name = '', output_tokens, 0)) AS output_tokens,
-    sum(toDecimal128(if(is_llm AND judge_name = '', ifNull(cost_usd, 0), 0), 12)) AS cost_usd,
+    sum(toDecimal128(if(is_llm AND judge_name = '', ifNull(cost_usd, 0), 0) + 5e-13, 12)) AS cost_usd,
     toUInt64(countIf(is_llm AND judge_name = '' AND cost_usd IS NULL)) AS unpriced_spans,
     toUInt64(countIf(is_llm AND judge_name = '')) AS llm_spans,
     max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) AS success,

@@ -8,12 +8,12 @@ import { ATTR } from '../../src/attributes.js';
  * is an evaluation or carries a judge version: judge traces are not tasks.
  * Tokens and cost add up over the LLM spans that are not judge calls.
  *
- * Hot queries read the trace_rollup states (clickhouse/003_trace_rollup.sql);
- * TRACE_SUMMARY_RAW_SQL computes the same columns from the raw spans and is
- * the reference a test and the query benchmark compare the rollup against.
- * Output columns reuse span column names, hence prefer_column_name_to_alias.
- * Costs add up as Decimal128(12): exact, so the sum is the same in any order.
+ * Hot queries read trace_rollup (clickhouse/003_trace_rollup.sql), grouped
+ * in key order; TRACE_SUMMARY_RAW_SQL computes the same columns from the raw
+ * spans and is the reference a test and the query benchmark compare the
+ * rollup against.
  */
+
 /** The judge key (hash) and packed latest result of an evaluation row, as in trace_rollup_scores_mv. */
 const SCORE_KEY = 'cityHash64(judge_name, judge_version, name)';
 const SCORE_PACKED = `bitShiftLeft(toUInt256(toUnixTimestamp64Nano(time)), 192)
@@ -30,10 +30,10 @@ export const PASS_CODE = (v: string) => `toUInt8(bitAnd(bitShiftRight(${v}, 65),
 export const JUDGE_KEYS_SQL = `
 SELECT DISTINCT key, judge_name, judge_version, name FROM judge_keys WHERE project = {project:String}`;
 
-
 /**
  * Output columns reuse the source column names, hence prefer_column_name_to_alias.
- * Costs add up as Decimal128(12): exact, so the sum is the same in any order.
+ * Costs add up as Decimal128(12): exact, so the sum is the same in any order
+ * (+ 5e-13 rounds to the nearest 1e-12 where toDecimal128 alone truncates).
  */
 export const TRACE_SUMMARY_SQL = `
 SELECT
@@ -45,8 +45,8 @@ SELECT
   substring(max(example_id), 2) AS example_id,
   substring(max(run_id), 2) AS run_id,
   if(min(model) = '~', '', substring(min(model), 18)) AS model,
-  max(judged) % 2 = 0 AS is_task,
-  startsWith(max(root_span_id), '1') AS has_root,
+  toBool(max(judged) % 2 = 0) AS is_task,
+  toBool(startsWith(max(root_span_id), '1')) AS has_root,
   if(has_root, substring(max(root_span_id), 2), '') AS root_span_id,
   max(root_duration_ns) AS root_duration_ns,
   sum(input_tokens) AS input_tokens,
@@ -54,8 +54,8 @@ SELECT
   sum(cost_usd) AS cost_usd,
   sum(unpriced_spans) AS unpriced_spans,
   sum(llm_spans) AS llm_spans,
-  if(max(success) >= 4, max(success) % 2 = 1, NULL) AS success,
-  max(has_error) > 0 AS has_error,
+  if(max(success) >= 4, toBool(max(success) % 2 = 1), NULL) AS success,
+  toBool(max(has_error) > 0) AS has_error,
   min(trace_start) AS trace_start,
   max(trace_end) AS trace_end,
   maxMap(scores) AS scores,
@@ -66,7 +66,7 @@ FROM trace_rollup
 WHERE project = {project:String}
 GROUP BY trace_id
 HAVING sum(spans) > 0
-SETTINGS prefer_column_name_to_alias = 1`;
+SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
 
 export const TRACE_SUMMARY_RAW_SQL = `
 SELECT * FROM (
@@ -79,18 +79,18 @@ SELECT
   substring(max(concat(toString((example_id != '') * 2 + is_root), example_id)), 2) AS example_id,
   substring(max(concat(toString((run_id != '') * 2 + is_root), run_id)), 2) AS run_id,
   substring(min(concat(toString((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), leftPad(hex(toUnixTimestamp64Nano(start_time)), 16, '0'), toString(model))), 18) AS model,
-  max(toUInt8(is_root * 2 + (is_evaluation OR judge_name != ''))) % 2 = 0 AS is_task,
+  toBool(max(toUInt8(is_root * 2 + (is_evaluation OR judge_name != ''))) % 2 = 0) AS is_task,
   max(is_root) AS has_root,
   if(has_root, substring(max(concat(toString(toUInt8(is_root)), span_id)), 2), '') AS root_span_id,
   max(if(is_root, duration_ns, 0)) AS root_duration_ns,
   sumIf(input_tokens, is_llm AND judge_name = '') AS input_tokens,
   sumIf(output_tokens, is_llm AND judge_name = '') AS output_tokens,
-  sumIf(toDecimal128(ifNull(cost_usd, 0), 12), is_llm AND judge_name = '') AS cost_usd,
+  sumIf(toDecimal128(ifNull(cost_usd, 0) + 5e-13, 12), is_llm AND judge_name = '') AS cost_usd,
   countIf(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
   countIf(is_llm AND judge_name = '') AS llm_spans,
   if(max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) >= 4,
-     max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) % 2 = 1, NULL) AS success,
-  max(status_code = 2) AS has_error,
+     toBool(max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) % 2 = 1), NULL) AS success,
+  toBool(max(status_code = 2)) AS has_error,
   min(start_time) AS trace_start,
   max(end_time) AS trace_end,
   if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
@@ -160,7 +160,7 @@ SELECT
   argMax(ifNull(score, nan), bitShiftLeft(toUInt128(toUnixTimestamp64Nano(time)), 64) + cityHash64(evaluation_id)) AS latest_score,
   argMax(toInt8(ifNull(passed, -1)), bitShiftLeft(toUInt128(toUnixTimestamp64Nano(time)), 64) + cityHash64(evaluation_id)) AS latest_passed,
   if(isNaN(latest_score), NULL, latest_score) AS score,
-  if(latest_passed < 0, NULL, latest_passed = 1) AS passed
+  if(latest_passed < 0, NULL, toBool(latest_passed = 1)) AS passed
 FROM evaluations
 WHERE project = {project:String}
 GROUP BY trace_id, judge_name, judge_version, name

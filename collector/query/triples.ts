@@ -46,6 +46,8 @@ interface TripleRow {
   model: string;
   prompt: string;
   prompt_version: string;
+  /** null on a triple's own row; a judge key (the hash in judge_keys) on its per-judge rows. */
+  judge_key: string | null;
   n_traces: number;
   n_success: number;
   n_errors: number;
@@ -54,26 +56,29 @@ interface TripleRow {
   cost_usd: number;
   priced_traces: number;
   unpriced_traces: number;
-  latency: [number, number] | null;
+  latency: [number | null, number | null];
   first_ns: string;
   last_ns: string;
-  /** Keyed by judge key (the hash in judge_keys), as decimal strings. */
-  score_mean: Record<string, number>;
-  score_var: Record<string, number | null>;
-  n_scored: Record<string, number>;
-  n_labeled: Record<string, number>;
-  n_pass: Record<string, number>;
+  n_scored: number;
+  score_mean: number | null;
+  score_var: number | null;
+  n_labeled: number;
+  n_pass: number;
 }
 
+type JudgeName = { judge_name: string; judge_version: string; name: string };
+
 const KEY = TRIPLE_KEY.join(', ');
-const judgeOrder = (j: { judge_name: string; judge_version: string; name: string }) => `${j.judge_name}\u0000${j.judge_version}\u0000${j.name}`;
+const keyOf = (r: Pick<TripleRow, (typeof TRIPLE_KEY)[number]>) => TRIPLE_KEY.map((k) => r[k]).join('\u0000');
+const judgeOrder = (j: JudgeScore) => `${j.judge}\u0000${j.judge_version}\u0000${j.evaluation}`;
 
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
  * One pass, no join: each trace row carries its map judge key → latest packed
- * result (trace_rollup), and -Map aggregates (avgMap, varSampMap, sumMap)
- * reduce them per triple alongside the trace metrics. `summarySql` is the per-trace source: the rollup by
- * default, the raw spans for verification.
+ * result (trace_rollup); LEFT ARRAY JOIN unfolds it and GROUPING SETS yield
+ * the triple rows (metrics over each trace's first row, idx ≤ 1) and the
+ * (triple, judge) rows (scores) together. `summarySql` is the per-trace
+ * source: the rollup by default, the raw spans for verification.
  */
 export async function triples(
   store: Store,
@@ -84,49 +89,48 @@ export async function triples(
   const params: QueryParams = { project };
   const where = traceWhere(f, params);
   const judgeParams: QueryParams = { project };
-  const judges = await store.query<{ key: string; judge_name: string; judge_version: string; name: string }>(
+  const judges = await store.query<JudgeName & { key: string }>(
     `SELECT toString(key) AS key, judge_name, judge_version, name FROM (${JUDGE_KEYS_SQL}) WHERE ${judgeWhere(f, judgeParams)}`,
     judgeParams,
   );
   const names = new Map(judges.map((j) => [j.key, j]));
   params.keep = judges.map((j) => j.key);
-  const keep = 'has({keep:Array(String)}, toString(k))';
-  const ones = (m: string) => `mapApply((k, v) -> (k, toUInt64(1)), ${m})`;
+  const first = 'idx <= 1';
+  const scored = `idx > 0 AND ${HAS_SCORE('v')}`;
   const rows = await store.query<TripleRow>(
-    `SELECT ${KEY},
-       count() AS n_traces,
-       countIf(success) AS n_success,
-       countIf(has_error) AS n_errors,
-       sum(input_tokens) AS input_tokens,
-       sum(output_tokens) AS output_tokens,
-       toFloat64(sum(cost_usd)) AS cost_usd,
-       countIf(llm_spans > unpriced_spans) AS priced_traces,
-       countIf(unpriced_spans > 0) AS unpriced_traces,
-       if(countIf(latency_ms IS NOT NULL) > 0, quantilesExactInclusive(0.5, 0.95)(assumeNotNull(latency_ms)), NULL) AS latency,
-       toString(min(start_ns)) AS first_ns,
-       toString(max(start_ns)) AS last_ns,
-       avgMap(score_map) AS score_mean,
-       varSampMap(score_map) AS score_var,
-       sumMap(${ones('score_map')}) AS n_scored,
-       sumMap(pass_map) AS n_pass,
-       sumMap(${ones('pass_map')}) AS n_labeled
+    `SELECT ${KEY}, toString(k) AS judge_key,
+       countIf(${first}) AS n_traces,
+       countIf(${first} AND success) AS n_success,
+       countIf(${first} AND has_error) AS n_errors,
+       sumIf(input_tokens, ${first}) AS input_tokens,
+       sumIf(output_tokens, ${first}) AS output_tokens,
+       toFloat64(sumIf(cost_usd, ${first})) AS cost_usd,
+       countIf(${first} AND llm_spans > unpriced_spans) AS priced_traces,
+       countIf(${first} AND unpriced_spans > 0) AS unpriced_traces,
+       quantilesExactInclusiveIf(0.5, 0.95)(assumeNotNull(latency_ms), ${first} AND latency_ms IS NOT NULL) AS latency,
+       toString(minIf(start_ns, ${first})) AS first_ns,
+       toString(maxIf(start_ns, ${first})) AS last_ns,
+       countIf(${scored}) AS n_scored,
+       avgIf(${SCORE_OF('v')}, ${scored}) AS score_mean,
+       varSampIf(${SCORE_OF('v')}, ${scored}) AS score_var,
+       countIf(idx > 0 AND ${PASS_CODE('v')} > 0) AS n_labeled,
+       countIf(idx > 0 AND ${PASS_CODE('v')} = 2) AS n_pass
      FROM (
-       SELECT *,
-         mapFilter((k, v) -> ${keep}, scores) AS kept,
-         mapApply((k, v) -> (k, ${SCORE_OF('v')}), mapFilter((k, v) -> ${HAS_SCORE('v')}, kept)) AS score_map,
-         mapApply((k, v) -> (k, toUInt64(${PASS_CODE('v')} = 2)), mapFilter((k, v) -> ${PASS_CODE('v')} > 0, kept)) AS pass_map
+       SELECT *, mapFilter((key, value) -> has({keep:Array(String)}, toString(key)), scores) AS kept
        FROM (${summarySql})
        WHERE ${where}
      )
-     GROUP BY ${KEY} ORDER BY ${KEY}`,
+     LEFT ARRAY JOIN mapKeys(kept) AS k, mapValues(kept) AS v, arrayEnumerate(mapKeys(kept)) AS idx
+     GROUP BY GROUPING SETS ((${KEY}), (${KEY}, k))
+     ORDER BY ${KEY}
+     SETTINGS group_by_use_nulls = 1`,
     params,
   );
-  return rows.map((r) => {
+  const byKey = new Map<string, Triple>();
+  for (const r of rows) {
+    if (r.judge_key !== null) continue;
     const cost = r.priced_traces > 0 ? r.cost_usd : null;
-    const judgeKeys = [...new Set([...Object.keys(r.n_scored), ...Object.keys(r.n_labeled)])]
-      .filter((k) => names.has(k))
-      .sort((x, y) => judgeOrder(names.get(x)!).localeCompare(judgeOrder(names.get(y)!)));
-    return {
+    byKey.set(keyOf(r), {
       dataset: r.dataset,
       dataset_version: r.dataset_version,
       model: r.model,
@@ -141,30 +145,34 @@ export async function triples(
       cost_per_task: cost === null ? null : cost / r.n_traces,
       cost_per_success: cost === null || r.n_success === 0 ? null : cost / r.n_success,
       unpriced_traces: r.unpriced_traces,
-      latency_ms_p50: finiteOrNull(r.latency?.[0]),
-      latency_ms_p95: finiteOrNull(r.latency?.[1]),
+      latency_ms_p50: finiteOrNull(r.latency[0]),
+      latency_ms_p95: finiteOrNull(r.latency[1]),
       first_seen: nsToIso(r.first_ns),
       last_seen: nsToIso(r.last_ns),
-      judges: judgeKeys.map((k) => {
-        const { judge_name: judge, judge_version, name: evaluation } = names.get(k)!;
-        const nScored = r.n_scored[k] ?? 0;
-        const nLabeled = r.n_labeled[k] ?? 0;
-        const passes = nLabeled > 0 ? (r.n_pass[k] ?? 0) : null;
-        const mean = nScored > 0 ? finiteOrNull(r.score_mean[k]) : null;
-        return {
-          judge,
-          judge_version,
-          evaluation,
-          n_scored: nScored,
-          score_mean: mean,
-          score_ci95: ciFromSummary(nScored, mean, r.score_var[k] ?? null),
-          n_labeled: nLabeled,
-          pass_rate: passes === null ? null : passes / nLabeled,
-          cost_per_pass: passes === null || passes === 0 || cost === null ? null : cost / passes,
-        };
-      }),
-    };
-  });
+      judges: [],
+    });
+  }
+  for (const r of rows) {
+    const name = r.judge_key === null ? undefined : names.get(r.judge_key);
+    const triple = byKey.get(keyOf(r));
+    if (!name || !triple) continue;
+    const mean = r.n_scored > 0 ? finiteOrNull(r.score_mean) : null;
+    const passes = r.n_labeled > 0 ? r.n_pass : null;
+    triple.judges.push({
+      judge: name.judge_name,
+      judge_version: name.judge_version,
+      evaluation: name.name,
+      n_scored: r.n_scored,
+      score_mean: mean,
+      score_ci95: ciFromSummary(r.n_scored, mean, r.score_var),
+      n_labeled: r.n_labeled,
+      pass_rate: passes === null ? null : passes / r.n_labeled,
+      cost_per_pass: passes === null || passes === 0 || triple.cost_usd === null ? null : triple.cost_usd / passes,
+    });
+  }
+  const result = [...byKey.values()];
+  for (const t of result) t.judges.sort((x, y) => judgeOrder(x).localeCompare(judgeOrder(y)));
+  return result;
 }
 
 export function nsToIso(ns: string): string {
