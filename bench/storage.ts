@@ -5,12 +5,19 @@ import { ChdbStore } from '../collector/store/chdb.js';
 import { migrate } from '../collector/store/migrate.js';
 import { tempDataDir } from '../test/helpers/collector.js';
 import { payloads } from './payloads.js';
+import { mulberry32 } from '../collector/query/stats.js';
 import { fmt, QUICK, report } from './util.js';
 
+const random = mulberry32(7);
+const VOCABULARY = Array.from({ length: 2000 }, (_, i) => (i * 2654435761 % 4294967296).toString(36).slice(0, 3 + (i % 6)));
+const sentence = (words: number) => Array.from({ length: words }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(' ');
+
 /**
- * Bytes on disk per span: realistic spans (the ingest benchmark's payloads,
- * with captured prompt/response content on LLM spans) normalized and stored,
- * then measured from system.parts and system.columns after a final merge.
+ * Bytes on disk per span: the ingest benchmark's spans, normalized and
+ * stored, with every captured prompt and response rewritten to its own text
+ * (words drawn from a 2,000-word vocabulary, so content compresses like
+ * language, not like a repeated template), then measured from system.parts
+ * and system.columns after a final merge.
  */
 const SPANS = QUICK ? 20_000 : 1_000_000;
 const store = new ChdbStore(tempDataDir());
@@ -20,7 +27,15 @@ const ctx = { project: 'default', limits: DEFAULT_LIMITS, onTruncate: () => unde
 for (let done = 0; done < SPANS; ) {
   const rows = [];
   for (let i = 0; i < 20 && done < SPANS; i++, done += factory.spansPerRequest) {
-    for (const e of decodeTraces(factory.next(), 'protobuf')) if (!('malformed' in e)) rows.push(normalizeSpan(e, ctx).span);
+    for (const e of decodeTraces(factory.next(), 'protobuf')) {
+      if ('malformed' in e) continue;
+      const row = normalizeSpan(e, ctx).span;
+      if (row.is_llm) {
+        row.attributes['gen_ai.input.messages'] = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: sentence(60) }] }]);
+        row.attributes['gen_ai.output.messages'] = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: sentence(30) }] }]);
+      }
+      rows.push(row);
+    }
   }
   await store.insert('spans', rows);
 }
@@ -31,7 +46,7 @@ const [parts] = await store.query<{ rows: number; compressed: number; uncompress
 );
 const columns = await store.query<{ name: string; compressed: number; codec: string }>(
   `SELECT name, data_compressed_bytes AS compressed, compression_codec AS codec FROM system.columns
-   WHERE table = 'spans' AND database = currentDatabase() ORDER BY compressed DESC LIMIT 5`,
+   WHERE table = 'spans' AND database = currentDatabase() AND data_compressed_bytes > 0 ORDER BY compressed DESC LIMIT 5`,
 );
 await store.close();
 const p = parts!;
