@@ -47,21 +47,39 @@ export const ATTR = {
 /** The OTel event name (span event or log-based event) of an evaluation result. */
 export const EVALUATION_EVENT = 'gen_ai.evaluation.result';
 
+/**
+ * OpenLLMetry stamps `withAssociationProperties({ key: value })` on every span
+ * as `traceloop.association.properties.<key>`; OpenInference's `metadata` JSON
+ * keys arrive lifted to `metadata.<key>` (collector/ingest/peer-attributes.ts).
+ * Both use the same keys: dataset_name, dataset_version, example_id,
+ * prompt_name, prompt_version, run_id.
+ */
+const ASSOCIATION = 'traceloop.association.properties';
+
 /** Accepted spellings per contract field, first present wins. */
 export const ALIASES = {
-  datasetName: [ATTR.datasetName],
-  datasetVersion: [ATTR.datasetVersion],
-  exampleId: [ATTR.exampleId],
-  promptName: [ATTR.promptName, 'gen_ai.prompt.name', 'traceloop.prompt.key'],
+  datasetName: [ATTR.datasetName, `${ASSOCIATION}.dataset_name`, 'metadata.dataset_name'],
+  datasetVersion: [ATTR.datasetVersion, `${ASSOCIATION}.dataset_version`, 'metadata.dataset_version'],
+  exampleId: [ATTR.exampleId, `${ASSOCIATION}.example_id`, 'metadata.example_id'],
+  promptName: [
+    ATTR.promptName,
+    'gen_ai.prompt.name',
+    'traceloop.prompt.key',
+    `${ASSOCIATION}.prompt_name`,
+    'metadata.prompt_name',
+    'prompt.id',
+  ],
   promptVersion: [
     ATTR.promptVersion,
     'gen_ai.prompt.version',
     'llm.prompt_template.version',
     'traceloop.prompt.version',
+    `${ASSOCIATION}.prompt_version`,
+    'metadata.prompt_version',
   ],
-  runId: [ATTR.runId],
+  runId: [ATTR.runId, `${ASSOCIATION}.run_id`, 'metadata.run_id'],
   model: [ATTR.requestModel, ATTR.responseModel, 'llm.model_name'],
-  provider: [ATTR.providerName, 'gen_ai.system', 'llm.provider'],
+  provider: [ATTR.providerName, 'gen_ai.system', 'llm.provider', 'llm.system'],
   inputTokens: [ATTR.inputTokens, 'gen_ai.usage.prompt_tokens', 'llm.token_count.prompt'],
   outputTokens: [ATTR.outputTokens, 'gen_ai.usage.completion_tokens', 'llm.token_count.completion'],
   cacheReadTokens: [
@@ -73,6 +91,7 @@ export const ALIASES = {
     ATTR.cacheWriteTokens,
     'gen_ai.usage.cache_creation.input_tokens',
     'llm.token_count.prompt_details.cache_write',
+    'gen_ai.usage.cache_creation_input_tokens',
   ],
   costUsd: [ATTR.costUsd, 'gen_ai.usage.cost', 'llm.cost.total'],
   taskSuccess: [ATTR.taskSuccess],

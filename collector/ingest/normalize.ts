@@ -2,6 +2,7 @@ import { ALIASES, ATTR, EVALUATION_EVENT, isPassLabel } from '../../src/attribut
 import { costUsd } from '../../src/pricing.js';
 import type { Limits } from '../limits.js';
 import type { Attributes, OtlpSpanEnvelope } from '../otlp/model.js';
+import { withPeerAttributes } from './peer-attributes.js';
 import type { EvaluationRow, SpanRow } from './rows.js';
 import {
   amount,
@@ -35,7 +36,7 @@ const LLM_KINDS = new Set(['LLM', 'EMBEDDING']);
 /** Maps one OTLP span onto the contract (design.md); throws InvalidItem when it must be rejected. */
 export function normalizeSpan(env: OtlpSpanEnvelope, ctx: NormalizeContext): NormalizedSpan {
   const { span, resource } = env;
-  const a = span.attributes;
+  const a = withPeerAttributes(span.attributes);
   const tid = traceId(span.traceId);
   const sid = spanId(span.spanId);
   const parent = span.parentSpanId === '' || /^0+$/.test(span.parentSpanId) ? '' : spanId(span.parentSpanId, 'parent span id');

@@ -112,6 +112,11 @@ export class IngestService {
     const ctx = this.normalizeContext(project);
     const rejections = new Rejections();
     const evaluations: EvaluationRow[] = [];
+    const isEvaluation = (r: OtlpLogRecord) => (r.eventName || text(r.attributes, ['event.name'])) === EVALUATION_EVENT;
+    const byResponseId = await this.spansByResponseId(
+      project,
+      items.flatMap((i) => ('record' in i && isEvaluation(i.record) && !hasContext(i.record) ? [i.record] : [])),
+    );
     let ignored = 0;
     for (const item of items) {
       if ('malformed' in item) {
@@ -119,12 +124,12 @@ export class IngestService {
         continue;
       }
       const r = item.record;
-      if ((r.eventName || text(r.attributes, ['event.name'])) !== EVALUATION_EVENT) {
+      if (!isEvaluation(r)) {
         ignored += 1;
         continue;
       }
       try {
-        const target = await this.logTarget(r, project);
+        const target = logTarget(r, byResponseId);
         const time = timestamp(r.timeNs !== '0' ? r.timeNs : r.observedNs, 'log time').toString();
         const id = createHash('sha256')
           .update(JSON.stringify([target, time, r.attributes]))
@@ -151,20 +156,18 @@ export class IngestService {
     return { accepted: evaluations.length + ignored, rejected: rejections.count, errorMessage: rejections.message() };
   }
 
-  /** The evaluated span: the record's trace context, else the span whose gen_ai.response.id it names. */
-  private async logTarget(r: OtlpLogRecord, project: string): Promise<{ trace: string; span: string }> {
-    if (r.traceId !== '' && r.spanId !== '') return { trace: traceId(r.traceId), span: spanId(r.spanId) };
-    const responseId = text(r.attributes, [ATTR.responseId]);
-    if (responseId === '') {
-      throw new InvalidItem('evaluation event has no trace/span context and no gen_ai.response.id');
-    }
-    const found = await this.store.query<{ trace_id: string; span_id: string }>(
-      `SELECT trace_id, span_id FROM spans WHERE project = {project:String} AND attributes[{key:String}] = {rid:String} LIMIT 1`,
-      { project, key: ATTR.responseId, rid: responseId },
+  /** One lookup per request for the spans that records without trace context name by gen_ai.response.id. */
+  private async spansByResponseId(project: string, records: OtlpLogRecord[]): Promise<Map<string, SpanRef>> {
+    const rids = [...new Set(records.map((r) => text(r.attributes, [ATTR.responseId])).filter((rid) => rid !== ''))];
+    if (rids.length === 0) return new Map();
+    // The LLM call span is the one a response id names; other spans may copy the attribute.
+    const found = await this.store.query<{ rid: string; hit: string }>(
+      `SELECT attributes[{key:String}] AS rid, argMax(concat(trace_id, span_id), is_llm) AS hit FROM spans
+       WHERE project = {project:String} AND attributes[{key:String}] IN {rids:Array(String)}
+       GROUP BY rid`,
+      { project, key: ATTR.responseId, rids },
     );
-    const hit = found[0];
-    if (!hit) throw new InvalidItem(`no span with gen_ai.response.id ${JSON.stringify(responseId.slice(0, 64))}`);
-    return { trace: hit.trace_id, span: hit.span_id };
+    return new Map(found.map((f) => [f.rid, { trace: f.hit.slice(0, 32), span: f.hit.slice(32) }]));
   }
 
   async commit(spans: readonly SpanRow[], evaluations: readonly EvaluationRow[]): Promise<void> {
@@ -175,4 +178,23 @@ export class IngestService {
   async idle(): Promise<void> {
     await Promise.all([this.spans.idle(), this.evaluations.idle()]);
   }
+}
+
+interface SpanRef {
+  trace: string;
+  span: string;
+}
+
+function hasContext(r: OtlpLogRecord): boolean {
+  return r.traceId !== '' && r.spanId !== '';
+}
+
+/** The evaluated span: the record's trace context, else the span whose gen_ai.response.id it names. */
+function logTarget(r: OtlpLogRecord, byResponseId: ReadonlyMap<string, SpanRef>): SpanRef {
+  if (hasContext(r)) return { trace: traceId(r.traceId), span: spanId(r.spanId) };
+  const responseId = text(r.attributes, [ATTR.responseId]);
+  if (responseId === '') throw new InvalidItem('evaluation event has no trace/span context and no gen_ai.response.id');
+  const hit = byResponseId.get(responseId);
+  if (!hit) throw new InvalidItem(`no span with gen_ai.response.id ${JSON.stringify(responseId.slice(0, 64))}`);
+  return hit;
 }

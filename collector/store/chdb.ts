@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'chdb';
 import { StoreError } from '../errors.js';
 import type { QueryParams, Store, Table } from './types.js';
@@ -6,7 +7,10 @@ import type { QueryParams, Store, Table } from './types.js';
 /** Embedded driver: real ClickHouse in-process via chdb; one data directory per process. */
 export class ChdbStore implements Store {
   readonly kind = 'embedded' as const;
+  /** True when the previous process on this directory did not close it (crash, kill -9). */
+  readonly uncleanShutdown: boolean;
   private readonly session: Session;
+  private readonly marker: string;
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -17,6 +21,10 @@ export class ChdbStore implements Store {
         cause: err,
       });
     }
+    // Present while a process has the directory open; a marker found at open means it died holding it.
+    this.marker = join(dataDir, 'evaltrace.open');
+    this.uncleanShutdown = existsSync(this.marker);
+    writeFileSync(this.marker, String(process.pid));
   }
 
   async command(sql: string, params: QueryParams = {}): Promise<void> {
@@ -53,6 +61,7 @@ export class ChdbStore implements Store {
 
   async close(): Promise<void> {
     this.session.close();
+    rmSync(this.marker, { force: true });
   }
 
   private async run(sql: string, params: QueryParams, format: string): Promise<string> {

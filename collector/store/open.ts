@@ -1,16 +1,23 @@
 import type { Config } from '../config.js';
 import { ClickHouseStore } from './clickhouse.js';
 import { migrate } from './migrate.js';
+import { rebuildViews } from './rebuild.js';
 import type { Store } from './types.js';
 
-/** Opens the configured driver (server when EVALTRACE_CLICKHOUSE_URL is set, else embedded) and migrates it. */
+/**
+ * Opens the configured driver (server when EVALTRACE_CLICKHOUSE_URL is set, else embedded), migrates it,
+ * and after an unclean shutdown of the embedded store rebuilds the rollups (see rebuild.ts).
+ */
 export async function openStore(config: Pick<Config, 'dataDir' | 'clickhouse'>): Promise<Store> {
   // Loaded only when used: the embedded engine is a large native library that server mode never needs.
-  const store: Store = config.clickhouse
-    ? await ClickHouseStore.open({ connection: config.clickhouse })
-    : new (await import('./chdb.js')).ChdbStore(config.dataDir);
+  const embedded = config.clickhouse ? null : new (await import('./chdb.js')).ChdbStore(config.dataDir);
+  const store: Store = embedded ?? (await ClickHouseStore.open({ connection: config.clickhouse! }));
   try {
     await migrate(store);
+    if (embedded?.uncleanShutdown) {
+      console.error('[evaltrace] the previous process did not shut down cleanly: rebuilding the rollups from stored spans');
+      await rebuildViews(store);
+    }
   } catch (err) {
     await store.close();
     throw err;

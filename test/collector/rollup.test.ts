@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACE_SUMMARY_RAW_SQL } from '../../collector/query/traces-sql.js';
 import { triples } from '../../collector/query/triples.js';
+import { rebuildViews } from '../../collector/store/rebuild.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';
@@ -45,6 +46,14 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
       expect(rollup.length).toBeGreaterThan(0);
       expectSameAnswer(rollup, raw);
     }
+  });
+
+  it('rebuilds from the stored spans and evaluations to the same answer (recovery after a crash)', async () => {
+    const before = await triples(c.store, 'default', {});
+    await c.store.command('TRUNCATE TABLE trace_rollup');
+    expect(await triples(c.store, 'default', {})).toEqual([]);
+    await rebuildViews(c.store);
+    expectSameAnswer(await triples(c.store, 'default', {}), before);
   });
 
   it('still agrees after background merges collapse the rollup parts', async () => {

@@ -70,6 +70,7 @@ describe('durability: a 2xx means committed, even across kill -9', () => {
     await child.exited;
     await produce(300); // spans made while the collector is down: their exports fail or retry
     child = await spawnCollector(dataDir, port);
+    expect(child.output()).toMatch(/did not shut down cleanly: rebuilding the rollups/);
     await produce(500);
     await provider.forceFlush().catch(() => undefined);
 

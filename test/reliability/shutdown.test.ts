@@ -43,6 +43,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(answer.status).toBe(200);
     expect(await child.exited).toBe(0);
     expect(child.output()).toMatch(/SIGTERM: finishing in-flight requests/);
+    expect(child.output()).not.toMatch(/did not shut down cleanly/);
 
     child = await spawnCollector(dataDir, port);
     const res = await fetch(`${child.url}/api/triples?dataset=shutdown`);
