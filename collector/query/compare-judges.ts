@@ -3,7 +3,7 @@ import { type TraceFilter, traceWhere } from './filters.js';
 import { type JudgeConclusion, type JudgedTrace, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
 import { pickEvaluation, sharedEvaluations } from './score-choice.js';
 import { cohenKappa, type Interval, mean, pairedTTest, type PassFailTable, passFailTable, pearson } from './stats.js';
-import { LATEST_EVALUATIONS_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { LATEST_EVALUATIONS_SQL, LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
 
 export interface CompareJudgesParams extends TraceFilter {
   judge: string;
@@ -64,7 +64,8 @@ export interface JudgeComparison {
 
 /**
  * Judge versions a and b on the same stored task traces: the latest score of
- * each version per trace (LATEST_EVALUATIONS_SQL), joined on the trace.
+ * each version per trace (LATEST_SCORES_SQL), joined on the trace; labels and
+ * explanations are read only for the page of disagreements shown.
  * Disagreements are traces whose pass/fail labels differ, in trace-id order.
  */
 export async function compareJudges(store: Store, project: string, q: CompareJudgesParams, allDisagreements = false): Promise<JudgeComparison> {
@@ -86,7 +87,7 @@ export async function compareJudges(store: Store, project: string, q: CompareJud
   const after = q.cursor === undefined || allDisagreements ? disagreeing : disagreeing.filter((x) => x.trace_id > q.cursor!);
   const page = allDisagreements ? after : after.slice(0, q.limit);
   const byTriple = judgeTripleEffects(rows);
-  const explanations = page.length && evaluation !== null ? await explanationsOf(store, { ...params, evaluation }, page) : new Map();
+  const details = page.length && evaluation !== null ? await detailsOf(store, { ...params, evaluation }, page) : new Map<string, Detail>();
 
   return {
     judge: q.judge,
@@ -117,14 +118,14 @@ export async function compareJudges(store: Store, project: string, q: CompareJud
       model: x.model,
       prompt: x.prompt,
       prompt_version: x.prompt_version,
-      label_a: x.label_a,
-      label_b: x.label_b,
+      label_a: details.get(`${x.trace_id}|${q.a}`)?.label ?? '',
+      label_b: details.get(`${x.trace_id}|${q.b}`)?.label ?? '',
       passed_a: x.passed_a!,
       passed_b: x.passed_b!,
       score_a: x.score_a,
       score_b: x.score_b,
-      explanation_a: explanations.get(`${x.trace_id}|${q.a}`) ?? '',
-      explanation_b: explanations.get(`${x.trace_id}|${q.b}`) ?? '',
+      explanation_a: details.get(`${x.trace_id}|${q.a}`)?.explanation ?? '',
+      explanation_b: details.get(`${x.trace_id}|${q.b}`)?.explanation ?? '',
     })),
     next_cursor: !allDisagreements && after.length > page.length ? (page.at(-1)?.trace_id ?? null) : null,
     by_triple: byTriple,
@@ -139,24 +140,26 @@ function pearsonReason(a: number[]): string {
 
 const judgedSql = (tracesCte: string) => `
   WITH ${tracesCte},
-    e AS (SELECT trace_id, judge_version, score, passed, label FROM (${LATEST_EVALUATIONS_SQL})
+    e AS (SELECT trace_id, judge_version, score, passed FROM (${LATEST_SCORES_SQL})
       WHERE judge_name = {judge:String} AND name = {evaluation:String} AND judge_version IN ({v_a:String}, {v_b:String}))
   SELECT toString(t.trace_id) AS trace_id, t.example_id AS example_id, t.dataset AS dataset,
     t.dataset_version AS dataset_version, t.model AS model, t.prompt AS prompt, t.prompt_version AS prompt_version,
-    ea.score AS score_a, ea.passed AS passed_a, ea.label AS label_a,
-    eb.score AS score_b, eb.passed AS passed_b, eb.label AS label_b
+    ea.score AS score_a, ea.passed AS passed_a,
+    eb.score AS score_b, eb.passed AS passed_b
   FROM t
   INNER JOIN (SELECT * FROM e WHERE judge_version = {v_a:String}) AS ea ON ea.trace_id = t.trace_id
   INNER JOIN (SELECT * FROM e WHERE judge_version = {v_b:String}) AS eb ON eb.trace_id = t.trace_id
   ORDER BY trace_id`;
 
-/** Explanations only for the disagreements shown: they can be long, so they are not read for every trace. */
-async function explanationsOf(store: Store, params: QueryParams, page: JudgedTrace[]): Promise<Map<string, string>> {
-  const rows = await store.query<{ trace_id: string; judge_version: string; explanation: string }>(
-    `SELECT trace_id, judge_version, explanation FROM (${LATEST_EVALUATIONS_SQL})
+type Detail = { label: string; explanation: string };
+
+/** Labels and explanations only for the disagreements shown: explanations can be long, so not read for every trace. */
+async function detailsOf(store: Store, params: QueryParams, page: JudgedTrace[]): Promise<Map<string, Detail>> {
+  const rows = await store.query<{ trace_id: string; judge_version: string } & Detail>(
+    `SELECT trace_id, judge_version, label, explanation FROM (${LATEST_EVALUATIONS_SQL})
      WHERE judge_name = {judge:String} AND name = {evaluation:String} AND judge_version IN ({v_a:String}, {v_b:String})
        AND trace_id IN {page_ids:Array(String)}`,
     { ...params, page_ids: page.map((x) => x.trace_id) },
   );
-  return new Map(rows.map((x) => [`${x.trace_id}|${x.judge_version}`, x.explanation]));
+  return new Map(rows.map((x) => [`${x.trace_id}|${x.judge_version}`, { label: x.label, explanation: x.explanation }]));
 }

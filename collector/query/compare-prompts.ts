@@ -3,7 +3,7 @@ import { type JudgeFilter, type TraceFilter, traceWhere } from './filters.js';
 import { type PairedCostPer, pairedCostPer, type PairedMeans, pairedMeans, type PairedPassRate, pairedPassRate } from './paired.js';
 import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
 import { finiteOrNull } from './stats.js';
-import { LATEST_EVALUATIONS_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
 
 export interface ComparePromptsParams extends Omit<TraceFilter, 'prompt' | 'prompt_version'>, JudgeFilter {
   prompt: string;
@@ -104,7 +104,7 @@ async function anyTrace(store: Store, tracesCte: string, params: QueryParams): P
 /** Per-example rows; without a score the evaluations side is empty, so the score columns are null. */
 function exampleSql(tracesCte: string, scored: boolean): string {
   const evaluations = scored
-    ? `e AS (SELECT trace_id, score, passed FROM (${LATEST_EVALUATIONS_SQL})
+    ? `e AS (SELECT trace_id, score, passed FROM (${LATEST_SCORES_SQL})
         WHERE judge_name = {s_judge:String} AND judge_version = {s_version:String} AND name = {s_evaluation:String})`
     : `e AS (SELECT '' AS trace_id, CAST(NULL, 'Nullable(Float64)') AS score, CAST(NULL, 'Nullable(Bool)') AS passed WHERE 0)`;
   return `WITH ${tracesCte}, ${evaluations}

@@ -11,10 +11,8 @@ export interface JudgedTrace {
   prompt_version: string;
   score_a: number | null;
   passed_a: boolean | null;
-  label_a: string;
   score_b: number | null;
   passed_b: boolean | null;
-  label_b: string;
 }
 
 export interface JudgeTripleEffect {
