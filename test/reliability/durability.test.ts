@@ -9,13 +9,20 @@ import { type ChildCollector, freePort, spawnCollector } from '../helpers/child-
 class RecordingExporter implements SpanExporter {
   readonly acked = new Set<string>();
   readonly sent: ReadableSpan[][] = [];
+  private inFlight = 0;
   constructor(private readonly inner: SpanExporter) {}
   export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
     this.sent.push(spans);
+    this.inFlight += 1;
     this.inner.export(spans, (r) => {
+      this.inFlight -= 1;
       if (r.code === ExportResultCode.SUCCESS) for (const s of spans) this.acked.add(s.spanContext().traceId);
       done(r);
     });
+  }
+  /** forceFlush can give up (concurrency limit) with exports still in flight; wait for their answers. */
+  async settled(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
   }
   shutdown() {
     return this.inner.shutdown();
@@ -73,6 +80,7 @@ describe('durability: a 2xx means committed, even across kill -9', () => {
     expect(child.output()).toMatch(/did not shut down cleanly: rebuilding the rollups/);
     await produce(500);
     await provider.forceFlush().catch(() => undefined);
+    await exporter.settled();
 
     const stored = await storedTraceIds(child.url);
     const unique = new Set(stored);
