@@ -25,17 +25,25 @@ export const MAX_CONTENT_CHARS = 60_000;
 const TRUNCATED = '…[truncated]';
 const TEXT_FIELDS = ['content', 'arguments', 'response'] as const;
 
+/** Whether prompts and outputs are recorded, so callers can skip building messages when not. */
+export function capturesContent(): boolean {
+  return settings().captureContent;
+}
+
 /** The JSON of `messages` for a content attribute, redacted and size-bounded; undefined when capture is off. */
 export function captureMessages(messages: ChatMessage[] | undefined): string | undefined {
-  if (!settings().captureContent || !messages || messages.length === 0) return undefined;
-  return guarded(() => fitJson(messages.map(redactMessage)));
+  const { captureContent, redact } = settings();
+  if (!captureContent || !messages || messages.length === 0) return undefined;
+  return guarded(() => fitJson(redact ? messages.map((m) => redactMessage(m, redact)) : messages));
 }
 
 /** A task input/output: strings as they are, anything else as JSON; redacted, size-bounded. */
 export function captureValue(value: unknown): string | undefined {
-  if (!settings().captureContent || value === undefined) return undefined;
+  const { captureContent, redact } = settings();
+  if (!captureContent || value === undefined) return undefined;
   return guarded(() => {
-    const text = settings().redact(typeof value === 'string' ? value : JSON.stringify(value));
+    const json = typeof value === 'string' ? value : JSON.stringify(value);
+    const text = redact ? redact(json) : json;
     return text.length > MAX_CONTENT_CHARS ? text.slice(0, MAX_CONTENT_CHARS) + TRUNCATED : text;
   });
 }
@@ -56,8 +64,7 @@ export function partsOf(content: unknown): MessagePart[] {
   });
 }
 
-function redactMessage(m: ChatMessage): ChatMessage {
-  const redact = settings().redact;
+function redactMessage(m: ChatMessage, redact: (text: string) => string): ChatMessage {
   return {
     ...m,
     parts: m.parts.map((p) => {

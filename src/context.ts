@@ -11,10 +11,19 @@ export interface Versions {
 }
 
 /**
+ * Bumped whenever a scope's own versions change after it was made (a prompt
+ * stamped on a task), so every scope recomputes what it inherited.
+ */
+let generation = 0;
+
+/**
  * One withVersions()/task() level. Scopes chain to their parent so a prompt
  * stamped on a task later (prompt.render) is seen by nested scopes too.
  */
 export class Scope {
+  /** The span attributes of versions(), made once per generation: every span started in the scope reads them. */
+  private cached: { generation: number; versions: Versions; attributes: Attributes } | undefined;
+
   constructor(
     readonly parent: Scope | undefined,
     readonly own: Versions,
@@ -23,7 +32,11 @@ export class Scope {
   ) {}
 
   versions(): Versions {
-    return { ...this.parent?.versions(), ...this.own };
+    return this.resolved().versions;
+  }
+
+  attributes(): Attributes {
+    return this.resolved().attributes;
   }
 
   /** The scope that opened this scope's task (the outermost one sharing its task span). */
@@ -31,6 +44,15 @@ export class Scope {
     let s: Scope = this;
     while (s.parent && s.parent.taskSpan === s.taskSpan) s = s.parent;
     return s;
+  }
+
+  private resolved(): { versions: Versions; attributes: Attributes } {
+    if (this.cached?.generation !== generation) {
+      // Frozen: shared by every reader until the next generation.
+      const versions = Object.freeze({ ...this.parent?.versions(), ...this.own });
+      this.cached = { generation, versions, attributes: Object.freeze(versionAttributes(versions)) };
+    }
+    return this.cached;
   }
 }
 
@@ -93,5 +115,6 @@ export function stampPrompt(prompt: { name: string; version: string }): void {
   if (!scope?.taskSpan || scope.versions().prompt) return;
   const owner = scope.taskScope();
   owner.own.prompt = { name: prompt.name, version: prompt.version };
+  generation++;
   owner.taskSpan?.setAttributes(versionAttributes({ prompt: owner.own.prompt }));
 }

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { scopeOf, versionAttributes } from './context.js';
+import { scopeOf } from './context.js';
 
 /**
  * Stamps the versions of the active task/withVersions scope onto every span as
@@ -11,7 +11,7 @@ import { scopeOf, versionAttributes } from './context.js';
 export class EvaltraceSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const scope = scopeOf(parentContext);
-    if (scope) span.setAttributes(versionAttributes(scope.versions()));
+    if (scope) span.setAttributes(scope.attributes());
   }
 
   onEnd(_span: ReadableSpan): void {}

@@ -9,10 +9,15 @@ const TRACER_NAME = 'evaltrace';
  */
 let privateProvider: TracerProvider | undefined;
 
+/** The tracer of the provider last asked, so a call does not look it up anew each time. */
+let cached: { provider: TracerProvider; tracer: Tracer } | undefined;
+
 export function useTracerProvider(provider: TracerProvider | undefined): void {
   privateProvider = provider;
 }
 
 export function tracer(): Tracer {
-  return (privateProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME);
+  const provider = privateProvider ?? trace.getTracerProvider();
+  if (cached?.provider !== provider) cached = { provider, tracer: provider.getTracer(TRACER_NAME) };
+  return cached.tracer;
 }

@@ -1,8 +1,7 @@
 import { type ChatMessage, type MessagePart, partsOf, textPart } from '../content.js';
 import type { TokenUsage } from '../pricing.js';
-import type { Operation, StreamAccumulator } from './instrument.js';
+import type { CallError, Operation, Outcome, StreamAccumulator } from './operation.js';
 import type { SseEvent } from './sse.js';
-import type { CallError, Outcome } from './span.js';
 import { type Obj, arr, modelOf, num, obj, providerError, str, textOf } from './wire.js';
 
 /** Anthropic content blocks as semconv parts. */

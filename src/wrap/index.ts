@@ -1,5 +1,6 @@
 import { anthropicMessages } from './anthropic.js';
-import { type Operation, instrument, patch } from './instrument.js';
+import { instrument, patch } from './instrument.js';
+import type { Operation } from './operation.js';
 import { openaiChat, openaiEmbeddings, openaiResponses } from './openai.js';
 
 /** SDK methods the wrapper instruments, by path from the client. */

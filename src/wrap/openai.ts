@@ -1,8 +1,7 @@
 import { type ChatMessage, type MessagePart, partsOf, textPart } from '../content.js';
 import type { TokenUsage } from '../pricing.js';
-import type { Operation, StreamAccumulator } from './instrument.js';
+import type { CallError, Operation, Outcome, StreamAccumulator } from './operation.js';
 import type { SseEvent } from './sse.js';
-import type { CallError, Outcome } from './span.js';
 import { type Obj, arr, modelOf, num, obj, providerError, str, textOf } from './wire.js';
 
 // ---- chat.completions -------------------------------------------------------
@@ -14,16 +13,18 @@ function chatInput(params: Obj): ChatMessage[] {
     if (role === 'tool') {
       return { role, parts: [{ type: 'tool_call_response', id: str(m.tool_call_id), response: textOf(m.content) }] };
     }
-    return { role, parts: [...partsOf(m.content), ...toolCallParts(m.tool_calls)] };
+    return { role, parts: withToolCalls(partsOf(m.content), m.tool_calls) };
   });
 }
 
-function toolCallParts(calls: unknown): MessagePart[] {
-  return arr(calls).map((raw) => {
+/** Appends a message's tool calls to its (fresh) list of parts. */
+function withToolCalls(parts: MessagePart[], calls: unknown): MessagePart[] {
+  for (const raw of arr(calls)) {
     const c = obj(raw);
     const fn = obj(c.function);
-    return { type: 'tool_call', id: str(c.id), name: str(fn.name) ?? '', arguments: str(fn.arguments) };
-  });
+    parts.push({ type: 'tool_call', id: str(c.id), name: str(fn.name) ?? '', arguments: str(fn.arguments) });
+  }
+  return parts;
 }
 
 function chatUsage(u: unknown): TokenUsage | undefined {
@@ -40,20 +41,19 @@ function chatUsage(u: unknown): TokenUsage | undefined {
 
 function chatFromBody(body: unknown): Outcome {
   const b = obj(body);
-  const choices = arr(b.choices).map(obj);
-  return {
-    responseId: str(b.id),
-    responseModel: str(b.model),
-    finishReasons: choices.map((c) => str(c.finish_reason)).filter((r): r is string => r !== undefined),
-    usage: chatUsage(b.usage),
-    output: choices.map((c) => {
-      const m = obj(c.message);
-      const parts = [...partsOf(m.content), ...toolCallParts(m.tool_calls)];
-      const refusal = str(m.refusal);
-      if (refusal) parts.push({ type: 'refusal', content: refusal });
-      return { role: str(m.role) ?? 'assistant', parts, finish_reason: str(c.finish_reason) };
-    }),
-  };
+  const finishReasons: string[] = [];
+  const output: ChatMessage[] = [];
+  for (const raw of arr(b.choices)) {
+    const c = obj(raw);
+    const m = obj(c.message);
+    const finish = str(c.finish_reason);
+    if (finish !== undefined) finishReasons.push(finish);
+    const parts = withToolCalls(partsOf(m.content), m.tool_calls);
+    const refusal = str(m.refusal);
+    if (refusal) parts.push({ type: 'refusal', content: refusal });
+    output.push({ role: str(m.role) ?? 'assistant', parts, finish_reason: finish });
+  }
+  return { responseId: str(b.id), responseModel: str(b.model), finishReasons, usage: chatUsage(b.usage), output };
 }
 
 interface ChoiceState {

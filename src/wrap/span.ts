@@ -11,31 +11,11 @@ import {
 } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { ATTR } from '../attributes.js';
-import { type ChatMessage, captureMessages } from '../content.js';
-import { type TokenUsage, PRICE_TABLE_VERSION, costUsd } from '../pricing.js';
+import { captureMessages, capturesContent } from '../content.js';
+import { PRICE_TABLE_VERSION } from '../pricing.js';
 import { tracer } from '../tracer.js';
-
-/** What a finished call reported; every field is optional because streams and errors can cut it short. */
-export interface Outcome {
-  responseId?: string;
-  responseModel?: string;
-  finishReasons?: string[];
-  usage?: TokenUsage;
-  output?: ChatMessage[];
-}
-
-export interface CallError {
-  type: string;
-  message: string;
-  exception?: unknown;
-}
-
-interface CallStart {
-  provider: string;
-  operation: string;
-  model: string;
-  input: ChatMessage[] | undefined;
-}
+import { callCost } from './cost.js';
+import type { CallError, Operation, Outcome, Params } from './operation.js';
 
 /** Calls whose response reached the app while their span still reads its copy of the body. */
 const answered = new Set<LlmCall>();
@@ -58,15 +38,26 @@ export function answeredCallsSettled(maxMs: number): Promise<void> {
 /** One LLM call's CLIENT span; ends exactly once, and never throws into the app. */
 export class LlmCall {
   private done = false;
-  private markEnded!: () => void;
-  readonly ended = new Promise<void>((resolve) => {
-    this.markEnded = resolve;
-  });
+  /** Created only when a flush waits on this call; most calls end without anyone waiting. */
+  private settled: { promise: Promise<void>; resolve: () => void } | undefined;
 
   private constructor(
     readonly span: Span,
     private readonly requestModel: string,
+    /** Where the client call runs: see start(). */
+    readonly context: Context,
   ) {}
+
+  /** Resolves once the span has ended. */
+  get ended(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    if (!this.settled) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.settled = { promise, resolve };
+    }
+    return this.settled.promise;
+  }
 
   /** The response arrived; the span ends once its body has been read. */
   answered(): void {
@@ -74,22 +65,22 @@ export class LlmCall {
   }
 
   /**
-   * Starts the span and returns the context to run the client call in: the
-   * span is active there, and tracing is suppressed so that instrumentation
-   * inside the client (the Anthropic SDK's own spans, HTTP spans) adds no
-   * second span for the same call.
+   * Starts the span of a call with `params`. Its `context` is where the client
+   * call runs: the span is active there, and tracing is suppressed so that
+   * instrumentation inside the client (the Anthropic SDK's own spans, HTTP
+   * spans) adds no second span for the same call.
    */
-  static start(s: CallStart): { call: LlmCall; context: Context } {
+  static start(op: Operation, params: Params): LlmCall {
     const parent = context.active();
-    const attributes: Attributes = {
-      [ATTR.operationName]: s.operation,
-      [ATTR.providerName]: s.provider,
-      [ATTR.requestModel]: s.model,
-    };
-    const input = captureMessages(s.input);
-    if (input !== undefined) attributes[ATTR.inputMessages] = input;
-    const span = tracer().startSpan(`${s.operation} ${s.model}`, { kind: SpanKind.CLIENT, attributes }, parent);
-    return { call: new LlmCall(span, s.model), context: suppressTracing(trace.setSpan(parent, span)) };
+    const model = op.model(params);
+    const { name, attributes } = spanStart(op, model);
+    const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    // Messages are built only for a span that records them.
+    if (span.isRecording() && capturesContent()) {
+      const input = captureMessages(op.input(params));
+      if (input !== undefined) span.setAttribute(ATTR.inputMessages, input);
+    }
+    return new LlmCall(span, model, trace.setSpan(suppressedContext(parent), span));
   }
 
   end(outcome: Outcome, error?: CallError): void {
@@ -97,7 +88,8 @@ export class LlmCall {
     this.done = true;
     answered.delete(this);
     try {
-      this.span.setAttributes(this.outcomeAttributes(outcome));
+      // A sampled-out span records nothing: skip pricing and serializing for it.
+      if (this.span.isRecording()) this.record(outcome);
       if (error) {
         if (error.exception !== undefined) this.span.recordException(asException(error.exception));
         this.span.setAttribute(ATTR.errorType, error.type);
@@ -107,31 +99,62 @@ export class LlmCall {
       diag.warn('evaltrace: could not record LLM call outcome', err);
     } finally {
       this.span.end();
-      this.markEnded();
+      this.settled?.resolve();
     }
   }
 
-  private outcomeAttributes(o: Outcome): Attributes {
-    const a: Attributes = {};
-    if (o.responseId) a[ATTR.responseId] = o.responseId;
-    if (o.responseModel) a[ATTR.responseModel] = o.responseModel;
-    if (o.finishReasons && o.finishReasons.length > 0) a[ATTR.finishReasons] = o.finishReasons;
-    if (o.usage) {
-      a[ATTR.inputTokens] = o.usage.inputTokens;
-      a[ATTR.outputTokens] = o.usage.outputTokens;
-      if (o.usage.cacheReadTokens !== undefined) a[ATTR.cacheReadTokens] = o.usage.cacheReadTokens;
-      if (o.usage.cacheWriteTokens !== undefined) a[ATTR.cacheWriteTokens] = o.usage.cacheWriteTokens;
+  private record(o: Outcome): void {
+    const span = this.span;
+    if (o.responseId) span.setAttribute(ATTR.responseId, o.responseId);
+    if (o.responseModel) span.setAttribute(ATTR.responseModel, o.responseModel);
+    if (o.finishReasons && o.finishReasons.length > 0) span.setAttribute(ATTR.finishReasons, o.finishReasons);
+    const usage = o.usage;
+    if (usage) {
+      span.setAttribute(ATTR.inputTokens, usage.inputTokens);
+      span.setAttribute(ATTR.outputTokens, usage.outputTokens);
+      if (usage.cacheReadTokens !== undefined) span.setAttribute(ATTR.cacheReadTokens, usage.cacheReadTokens);
+      if (usage.cacheWriteTokens !== undefined) span.setAttribute(ATTR.cacheWriteTokens, usage.cacheWriteTokens);
       // The dated snapshot the provider answered with is the most exact price key.
-      const cost = (o.responseModel ? costUsd(o.responseModel, o.usage) : null) ?? costUsd(this.requestModel, o.usage);
+      const cost = (o.responseModel ? callCost(o.responseModel, usage) : null) ?? callCost(this.requestModel, usage);
       if (cost !== null) {
-        a[ATTR.costUsd] = cost;
-        a[ATTR.priceTableVersion] = PRICE_TABLE_VERSION;
+        span.setAttribute(ATTR.costUsd, cost);
+        span.setAttribute(ATTR.priceTableVersion, PRICE_TABLE_VERSION);
       }
     }
     const output = captureMessages(o.output);
-    if (output !== undefined) a[ATTR.outputMessages] = output;
-    return a;
+    if (output !== undefined) span.setAttribute(ATTR.outputMessages, output);
   }
+}
+
+interface SpanStart {
+  name: string;
+  /** Only what samplers may read goes in at creation; the sampler sees no content. */
+  attributes: Attributes;
+}
+
+/** Span name and creation attributes per operation and model, made once: apps call a handful of models. */
+const starts = new Map<Operation, Map<string, SpanStart>>();
+const MAX_MODELS = 256;
+
+function spanStart(op: Operation, model: string): SpanStart {
+  let byModel = starts.get(op);
+  if (!byModel) starts.set(op, (byModel = new Map()));
+  let start = byModel.get(model);
+  if (!start) {
+    const attributes = { [ATTR.operationName]: op.operation, [ATTR.providerName]: op.provider, [ATTR.requestModel]: model };
+    start = { name: `${op.operation} ${model}`, attributes: Object.freeze(attributes) };
+    if (byModel.size < MAX_MODELS) byModel.set(model, start);
+  }
+  return start;
+}
+
+/** The tracing-suppressed variant of each parent context, made once: calls in the same context (the root, a task) share it. */
+const suppressed = new WeakMap<Context, Context>();
+
+function suppressedContext(parent: Context): Context {
+  let ctx = suppressed.get(parent);
+  if (!ctx) suppressed.set(parent, (ctx = suppressTracing(parent)));
+  return ctx;
 }
 
 /** A low-cardinality error.type: the error class (e.g. RateLimitError), else its name. */

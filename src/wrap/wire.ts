@@ -1,5 +1,5 @@
 import { partsOf } from '../content.js';
-import type { CallError } from './span.js';
+import type { CallError } from './operation.js';
 
 /** Loose readers of provider JSON: the span reads only a few fields and must survive any shape. */
 export type Obj = Record<string, unknown>;
