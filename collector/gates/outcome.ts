@@ -1,7 +1,7 @@
 /**
  * Rule outcomes and the gate decision.
  *
- * The exact rule (also in docs/gates.md). Let Δ = candidate − baseline and
+ * The exact rule (also in README, "Promotion gates"). Let Δ = candidate − baseline and
  * [lo, hi] its 95% CI. "Worsening" is −Δ for higher_is_better and +Δ for
  * lower_is_better, so its CI is [−hi, −lo] or [lo, hi]. The allowed
  * worsening m is margin.absolute, or margin.relative × |baseline value|, or 0.
