@@ -1,5 +1,6 @@
 import { diag } from '@opentelemetry/api';
 import { settings } from './config.js';
+import { messagesJson } from './message-json.js';
 
 /**
  * Message content as the GenAI semantic conventions put it in
@@ -77,17 +78,17 @@ function redactMessage(m: ChatMessage, redact: (text: string) => string): ChatMe
 
 /** JSON no longer than MAX_CONTENT_CHARS where possible, trimming the longest texts first (binary search on a per-text cap). */
 function fitJson(messages: ChatMessage[]): string {
-  const full = JSON.stringify(messages);
+  const full = messagesJson(messages);
   if (full.length <= MAX_CONTENT_CHARS) return full;
   const longest = Math.max(...messages.flatMap((m) => m.parts.flatMap((p) => TEXT_FIELDS.map((f) => p[f]?.length ?? 0))));
   let lo = 0;
   let hi = longest;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (JSON.stringify(capTexts(messages, mid)).length <= MAX_CONTENT_CHARS) lo = mid;
+    if (messagesJson(capTexts(messages, mid)).length <= MAX_CONTENT_CHARS) lo = mid;
     else hi = mid - 1;
   }
-  return JSON.stringify(capTexts(messages, lo));
+  return messagesJson(capTexts(messages, lo));
 }
 
 function capTexts(messages: ChatMessage[], cap: number): ChatMessage[] {
