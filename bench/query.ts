@@ -1,4 +1,3 @@
-import { TRACE_SUMMARY_RAW_SQL } from '../collector/query/traces-sql.js';
 import { triples } from '../collector/query/triples.js';
 import { startCollector } from '../collector/server.js';
 import { tempDataDir } from '../test/helpers/collector.js';
@@ -56,7 +55,7 @@ const t0 = performance.now();
 const viaRollup = await triples(collector.store, 'default', {});
 const rollupMs = performance.now() - t0;
 const t1 = performance.now();
-const viaRaw = await triples(collector.store, 'default', {}, TRACE_SUMMARY_RAW_SQL);
+const viaRaw = await triples(collector.store, 'default', {}, 'raw');
 const rawMs = performance.now() - t1;
 const strip = (x: unknown) => JSON.stringify(x, (k, v) => (k === 'score_mean' || k === 'score_ci95' ? undefined : v));
 const equal = strip(viaRollup) === strip(viaRaw);

@@ -4,8 +4,8 @@
  * filters admit. Reduction to per-example values happens in JS because the
  * statistics (paired tests, bootstrap) need the individual items.
  */
-import { type JudgeFilter, judgeWhere, type TraceFilter, traceWhere } from '../query/filters.js';
-import { LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from '../query/traces-sql.js';
+import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from '../query/filters.js';
+import { LATEST_SCORES_SQL } from '../query/traces-sql.js';
 import type { QueryParams, Store } from '../store/types.js';
 
 /** One evaluation's latest result on a trace, from one judge version. */
@@ -45,11 +45,10 @@ interface EvidenceRow {
 /** Traces in trace-id order, so every resampling over them is reproducible. */
 export async function loadEvidence(store: Store, project: string, f: TraceFilter & JudgeFilter): Promise<TraceFacts[]> {
   const params: QueryParams = { project };
-  const where = traceWhere(f, params);
   const jwhere = judgeWhere({ judge: f.judge, judge_version: f.judge_version }, params);
   const rows = await store.query<EvidenceRow>(
     `WITH
-       t AS (SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${where}),
+       t AS (${tracesSql(f, params)}),
        e AS (
          SELECT trace_id, groupArray(tuple(judge_name, judge_version, name, score, passed)) AS evals
          FROM (${LATEST_SCORES_SQL})

@@ -1,9 +1,9 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type TraceFilter, traceWhere } from './filters.js';
-import { type JudgeConclusion, type JudgedTrace, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
+import { type TraceFilter, tracesSql } from './filters.js';
+import { type JudgeConclusion, type JudgedTriple, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
 import { pickEvaluation, sharedEvaluations } from './score-choice.js';
-import { cohenKappa, type Interval, mean, pairedTTest, type PassFailTable, passFailTable, pearson } from './stats.js';
-import { LATEST_EVALUATIONS_SQL, LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { cohenKappa, finiteOrNull, type Interval, pairedTTestFromSummary, type PassFailTable } from './stats.js';
+import { DECODE, HAS_SCORE, LATEST_EVALUATIONS_SQL, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF, traceSummarySql } from './traces-sql.js';
 
 export interface CompareJudgesParams extends TraceFilter {
   judge: string;
@@ -62,104 +62,183 @@ export interface JudgeComparison {
   conclusions: JudgeConclusion[];
 }
 
+/** The comparison as SQL returns it: per-triple counts, and totals merged from the triples' aggregate states. */
+interface ComparisonRow {
+  /** [dataset, dataset version, model, prompt, prompt version, n, n_labeled, pass_a, pass_b, n_scored, mean_a, mean_b] */
+  triples: [string, string, string, string, string, number, number, number, number, number, number | null, number | null][];
+  /** Labeled by both: [a fail & b fail, a fail & b pass, a pass & b fail, a pass & b pass]. */
+  cells: [number, number, number, number];
+  n: number;
+  n_scored: number;
+  mean_a: number | null;
+  mean_b: number | null;
+  pearson: number | null;
+  mean_delta: number | null;
+  var_delta: number | null;
+  wins: number;
+  losses: number;
+  ties: number;
+  /** Disagreeing trace ids after the cursor, in order (one more than the page when there are more). */
+  page: string[];
+}
+
 /**
- * Judge versions a and b on the same stored task traces: the latest score of
- * each version per trace (LATEST_SCORES_SQL), joined on the trace; labels and
- * explanations are read only for the page of disagreements shown.
- * Disagreements are traces whose pass/fail labels differ, in trace-id order.
+ * Judge versions a and b on the same stored task traces: the latest result of
+ * each version per trace, read from the rollup's scores and reduced in one
+ * pass, per triple and in total (Pearson r by corrStable, the paired t test
+ * from the mean and variance of b − a). Only the page of disagreements shown
+ * is read trace by trace, with labels and explanations. Disagreements are
+ * traces whose pass/fail labels differ, in trace-id order.
  */
 export async function compareJudges(store: Store, project: string, q: CompareJudgesParams, allDisagreements = false): Promise<JudgeComparison> {
-  const params: QueryParams = { project, judge: q.judge, v_a: q.a, v_b: q.b };
-  const tracesCte = `t AS (SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${traceWhere(q, params)})`;
-  const evaluation = pickEvaluation(await sharedEvaluations(store, tracesCte, params, q.judge, [q.a, q.b]), q.evaluation);
-  const rows = evaluation === null ? [] : await store.query<JudgedTrace>(judgedSql(tracesCte), { ...params, evaluation });
+  const params: QueryParams = { project, judge: q.judge, v_a: q.a, v_b: q.b, cursor: allDisagreements ? '' : (q.cursor ?? '') };
+  const tracesCte = `t AS (${tracesSql(q, params)})`;
+  const evaluation = q.evaluation ?? pickEvaluation(await sharedEvaluations(store, tracesCte, params, q.judge, [q.a, q.b]));
+  if (evaluation !== null) params.evaluation = evaluation;
+  const [row] = evaluation === null ? [] : await store.query<ComparisonRow>(comparisonSql(tracesCte, allDisagreements ? null : q.limit + 1), params);
 
-  const labeled = rows.filter((r) => r.passed_a !== null && r.passed_b !== null);
-  const scored = rows.filter((r) => r.score_a !== null && r.score_b !== null);
-  const confusion = passFailTable(labeled.map((r) => [r.passed_a!, r.passed_b!] as const));
+  const cells = row?.cells ?? [0, 0, 0, 0];
+  const confusion: PassFailTable = { fail_fail: cells[0], fail_pass: cells[1], pass_fail: cells[2], pass_pass: cells[3] };
   const kappa = cohenKappa(confusion);
-  const scoresA = scored.map((r) => r.score_a!);
-  const scoresB = scored.map((r) => r.score_b!);
-  const r = pearson(scoresA, scoresB);
-  const paired = pairedTTest(scoresA, scoresB);
-
-  const disagreeing = labeled.filter((x) => x.passed_a !== x.passed_b);
-  const after = q.cursor === undefined || allDisagreements ? disagreeing : disagreeing.filter((x) => x.trace_id > q.cursor!);
-  const page = allDisagreements ? after : after.slice(0, q.limit);
-  const byTriple = judgeTripleEffects(rows);
-  const details = page.length && evaluation !== null ? await detailsOf(store, { ...params, evaluation }, page) : new Map<string, Detail>();
+  const nScored = row?.n_scored ?? 0;
+  const r = nScored >= 2 ? finiteOrNull(row!.pearson) : null;
+  const paired = pairedTTestFromSummary({
+    n: nScored,
+    mean_delta: row?.mean_delta ?? null,
+    var_delta: row?.var_delta ?? null,
+    wins: row?.wins ?? 0,
+    losses: row?.losses ?? 0,
+    ties: row?.ties ?? 0,
+  });
+  const triples: JudgedTriple[] = (row?.triples ?? []).map(
+    ([dataset, dataset_version, model, prompt, prompt_version, n, n_labeled, pass_a, pass_b, n_scored, mean_a, mean_b]) => ({
+      dataset, dataset_version, model, prompt, prompt_version, n, n_labeled, pass_a, pass_b, n_scored, mean_a, mean_b,
+    }),
+  );
+  const after = row?.page ?? [];
+  const pageIds = allDisagreements ? after : after.slice(0, q.limit);
+  const page = pageIds.length ? await disagreementsOf(store, params, pageIds) : [];
+  const byTriple = judgeTripleEffects(triples);
 
   return {
     judge: q.judge,
     a: q.a,
     b: q.b,
     evaluation,
-    n: rows.length,
-    n_labeled: labeled.length,
+    n: row?.n ?? 0,
+    n_labeled: cells.reduce((n, c) => n + c, 0),
     agreement: kappa.observed_agreement,
     cohen_kappa: kappa.kappa,
     expected_agreement: kappa.expected_agreement,
     kappa_reason: kappa.reason ?? null,
-    n_scored: scored.length,
-    mean_a: mean(scoresA),
-    mean_b: mean(scoresB),
-    pearson: r,
-    pearson_reason: r !== null ? null : pearsonReason(scoresA),
+    n_scored: nScored,
+    mean_a: nScored > 0 ? finiteOrNull(row!.mean_a) : null,
+    mean_b: nScored > 0 ? finiteOrNull(row!.mean_b) : null,
+    pearson: r === null ? null : Math.max(-1, Math.min(1, r)),
+    pearson_reason: r !== null ? null : nScored < 2 ? 'fewer than 2 traces scored by both versions' : 'one version gave every trace the same score, so the correlation is undefined',
     mean_delta: paired.mean_delta,
     ci95: paired.ci95,
     p_value: paired.p_value,
     confusion,
-    n_disagreements: disagreeing.length,
-    disagreements: page.map((x) => ({
-      trace_id: x.trace_id,
-      example_id: x.example_id,
-      dataset: x.dataset,
-      dataset_version: x.dataset_version,
-      model: x.model,
-      prompt: x.prompt,
-      prompt_version: x.prompt_version,
-      label_a: details.get(`${x.trace_id}|${q.a}`)?.label ?? '',
-      label_b: details.get(`${x.trace_id}|${q.b}`)?.label ?? '',
-      passed_a: x.passed_a!,
-      passed_b: x.passed_b!,
-      score_a: x.score_a,
-      score_b: x.score_b,
-      explanation_a: details.get(`${x.trace_id}|${q.a}`)?.explanation ?? '',
-      explanation_b: details.get(`${x.trace_id}|${q.b}`)?.explanation ?? '',
-    })),
-    next_cursor: !allDisagreements && after.length > page.length ? (page.at(-1)?.trace_id ?? null) : null,
+    n_disagreements: confusion.fail_pass + confusion.pass_fail,
+    disagreements: page,
+    next_cursor: !allDisagreements && after.length > pageIds.length ? (pageIds.at(-1) ?? null) : null,
     by_triple: byTriple,
     conclusions: judgeConclusions(byTriple),
   };
 }
 
-function pearsonReason(a: number[]): string {
-  if (a.length < 2) return 'fewer than 2 traces scored by both versions';
-  return 'one version gave every trace the same score, so the correlation is undefined';
-}
+/** The judge keys of versions a and b and, per trace of t judged by both, the latest result of each. */
+const JUDGED = `
+    SELECT *, ${PASS_CODE('ea')} AS la, ${PASS_CODE('eb')} AS lb,
+      ${HAS_SCORE('ea')} AND ${HAS_SCORE('eb')} AS both_scored,
+      ${SCORE_OF('ea')} AS sa, ${SCORE_OF('eb')} AS sb
+    FROM (
+      SELECT *,
+        ${SCORE_ENTRY('scores', 'cityHash64({judge:String}, {v_a:String}, {evaluation:String})')} AS ea,
+        ${SCORE_ENTRY('scores', 'cityHash64({judge:String}, {v_b:String}, {evaluation:String})')} AS eb
+      FROM t)
+    WHERE ea != 0 AND eb != 0`;
 
-const judgedSql = (tracesCte: string) => `
-  WITH ${tracesCte},
-    e AS (SELECT trace_id, judge_version, score, passed FROM (${LATEST_SCORES_SQL})
-      WHERE judge_name = {judge:String} AND name = {evaluation:String} AND judge_version IN ({v_a:String}, {v_b:String}))
-  SELECT toString(t.trace_id) AS trace_id, t.example_id AS example_id, t.dataset AS dataset,
-    t.dataset_version AS dataset_version, t.model AS model, t.prompt AS prompt, t.prompt_version AS prompt_version,
-    ea.score AS score_a, ea.passed AS passed_a,
-    eb.score AS score_b, eb.passed AS passed_b
-  FROM t
-  INNER JOIN (SELECT * FROM e WHERE judge_version = {v_a:String}) AS ea ON ea.trace_id = t.trace_id
-  INNER JOIN (SELECT * FROM e WHERE judge_version = {v_b:String}) AS eb ON eb.trace_id = t.trace_id
-  ORDER BY trace_id`;
+/**
+ * One row: the triples' counts and means, the totals merged from their
+ * aggregate states, and `pageSize` disagreeing trace ids after the cursor
+ * (null: all of them).
+ */
+const comparisonSql = (tracesCte: string, pageSize: number | null) => {
+  const labeled = 'la > 0 AND lb > 0';
+  const disagree = `${labeled} AND la != lb AND trace_id > {cursor:String}`;
+  const page = pageSize === null ? 'groupArrayIf' : `groupArraySortedIf`;
+  const n = pageSize === null ? '' : `(${pageSize})`;
+  return `
+  WITH ${tracesCte}, ${NAMES_WITH}
+  SELECT
+    groupArray(tuple(dataset, dataset_version, model, prompt, prompt_version, n, n_labeled, pass_a, pass_b, n_scored, mean_a, mean_b)) AS triples,
+    [sum(c0), sum(c1), sum(c2), sum(c3)] AS cells,
+    sum(n) AS n,
+    sum(n_scored) AS n_scored,
+    avgIfMerge(s_mean_a) AS mean_a,
+    avgIfMerge(s_mean_b) AS mean_b,
+    corrStableIfMerge(s_corr) AS pearson,
+    avgIfMerge(s_delta) AS mean_delta,
+    varSampStableIfMerge(s_var) AS var_delta,
+    sum(wins) AS wins,
+    sum(losses) AS losses,
+    sum(ties) AS ties,
+    arraySort(${page}Merge${n}(s_page)) AS page
+  FROM (
+    SELECT ${DECODE('dataset_k')} AS dataset, ${DECODE('dataset_version_k')} AS dataset_version, ${DECODE('model_k')} AS model,
+      ${DECODE('prompt_k')} AS prompt, ${DECODE('prompt_version_k')} AS prompt_version,
+      count() AS n,
+      countIf(${labeled}) AS n_labeled,
+      countIf(${labeled} AND la = 2) AS pass_a,
+      countIf(${labeled} AND lb = 2) AS pass_b,
+      countIf(la = 1 AND lb = 1) AS c0, countIf(la = 1 AND lb = 2) AS c1, countIf(la = 2 AND lb = 1) AS c2, countIf(la = 2 AND lb = 2) AS c3,
+      countIf(both_scored) AS n_scored,
+      if(n_scored > 0, avgIf(sa, both_scored), NULL) AS mean_a,
+      if(n_scored > 0, avgIf(sb, both_scored), NULL) AS mean_b,
+      avgIfState(sa, both_scored) AS s_mean_a,
+      avgIfState(sb, both_scored) AS s_mean_b,
+      corrStableIfState(sa, sb, both_scored) AS s_corr,
+      avgIfState(sb - sa, both_scored) AS s_delta,
+      varSampStableIfState(sb - sa, both_scored) AS s_var,
+      countIf(both_scored AND sb > sa) AS wins,
+      countIf(both_scored AND sb < sa) AS losses,
+      countIf(both_scored AND sb = sa) AS ties,
+      ${page}State${n}(toString(trace_id), ${disagree}) AS s_page
+    FROM (${JUDGED})
+    GROUP BY dataset_k, dataset_version_k, model_k, prompt_k, prompt_version_k)
+  SETTINGS prefer_column_name_to_alias = 1`;
+};
 
-type Detail = { label: string; explanation: string };
-
-/** Labels and explanations only for the disagreements shown: explanations can be long, so not read for every trace. */
-async function detailsOf(store: Store, params: QueryParams, page: JudgedTrace[]): Promise<Map<string, Detail>> {
-  const rows = await store.query<{ trace_id: string; judge_version: string } & Detail>(
-    `SELECT trace_id, judge_version, label, explanation FROM (${LATEST_EVALUATIONS_SQL})
-     WHERE judge_name = {judge:String} AND name = {evaluation:String} AND judge_version IN ({v_a:String}, {v_b:String})
-       AND trace_id IN {page_ids:Array(String)}`,
-    { ...params, page_ids: page.map((x) => x.trace_id) },
-  );
-  return new Map(rows.map((x) => [`${x.trace_id}|${x.judge_version}`, { label: x.label, explanation: x.explanation }]));
+/** The page's disagreements: each trace's versions and both results, with labels and explanations. */
+async function disagreementsOf(store: Store, params: QueryParams, ids: string[]): Promise<Disagreement[]> {
+  const p = { ...params, page_ids: ids };
+  const [rows, details] = await Promise.all([
+    store.query<Omit<Disagreement, 'label_a' | 'label_b' | 'explanation_a' | 'explanation_b'>>(
+      `WITH t AS (${traceSummarySql('rollup', 'trace_id IN {page_ids:Array(String)}')})
+       SELECT toString(trace_id) AS trace_id, example_id, dataset, dataset_version, model, prompt, prompt_version,
+         toBool(la = 2) AS passed_a, toBool(lb = 2) AS passed_b,
+         if(${HAS_SCORE('ea')}, sa, NULL) AS score_a, if(${HAS_SCORE('eb')}, sb, NULL) AS score_b
+       FROM (${JUDGED})
+       ORDER BY trace_id`,
+      p,
+    ),
+    store.query<{ trace_id: string; judge_version: string; label: string; explanation: string }>(
+      `SELECT trace_id, judge_version, label, explanation FROM (${LATEST_EVALUATIONS_SQL})
+       WHERE judge_name = {judge:String} AND name = {evaluation:String} AND judge_version IN ({v_a:String}, {v_b:String})
+         AND trace_id IN {page_ids:Array(String)}`,
+      p,
+    ),
+  ]);
+  const detail = new Map(details.map((x) => [`${x.trace_id}|${x.judge_version}`, x]));
+  const a = params.v_a as string;
+  const b = params.v_b as string;
+  return rows.map((x) => ({
+    ...x,
+    label_a: detail.get(`${x.trace_id}|${a}`)?.label ?? '',
+    label_b: detail.get(`${x.trace_id}|${b}`)?.label ?? '',
+    explanation_a: detail.get(`${x.trace_id}|${a}`)?.explanation ?? '',
+    explanation_b: detail.get(`${x.trace_id}|${b}`)?.explanation ?? '',
+  }));
 }

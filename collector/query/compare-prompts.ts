@@ -1,9 +1,9 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, type TraceFilter, traceWhere } from './filters.js';
+import { type JudgeFilter, type TraceFilter, tracesSql } from './filters.js';
 import { type PairedCostPer, pairedCostPer, type PairedMeans, pairedMeans, type PairedPassRate, pairedPassRate } from './paired.js';
 import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
 import { finiteOrNull } from './stats.js';
-import { LATEST_SCORES_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { CODE_OF, DECODE, HAS_SCORE, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF } from './traces-sql.js';
 
 export interface ComparePromptsParams extends Omit<TraceFilter, 'prompt' | 'prompt_version'>, JudgeFilter {
   prompt: string;
@@ -71,8 +71,8 @@ const PAIRING =
  */
 export async function comparePrompts(store: Store, project: string, q: ComparePromptsParams): Promise<PromptComparison> {
   const params: QueryParams = { project, v_a: q.a, v_b: q.b };
-  const where = `${traceWhere(q, params)} AND prompt_version IN ({v_a:String}, {v_b:String})`;
-  const tracesCte = `t AS (SELECT * FROM (${TRACE_SUMMARY_SQL}) WHERE ${where})`;
+  const versions = `prompt_version_k IN (${CODE_OF('{v_a:String}')}, ${CODE_OF('{v_b:String}')})`;
+  const tracesCte = `t AS (${tracesSql(q, params, versions)})`;
   const choices = await scoreChoices(store, tracesCte, { ...params }, q);
   // A judge filter that matches no score is the caller's mistake only when there are traces to score.
   const score = choices.length === 0 && !(await anyTrace(store, tracesCte, params)) ? null : pickScore(choices, q);
@@ -101,29 +101,31 @@ async function anyTrace(store: Store, tracesCte: string, params: QueryParams): P
   return (row?.n ?? 0) > 0;
 }
 
-/** Per-example rows; without a score the evaluations side is empty, so the score columns are null. */
+/**
+ * Per-example rows, grouped on value codes. The score is the trace's latest
+ * entry for the chosen judge key in the rollup (0 when it has none); without
+ * a score the score columns are null.
+ */
 function exampleSql(tracesCte: string, scored: boolean): string {
-  const evaluations = scored
-    ? `e AS (SELECT trace_id, score, passed FROM (${LATEST_SCORES_SQL})
-        WHERE judge_name = {s_judge:String} AND judge_version = {s_version:String} AND name = {s_evaluation:String})`
-    : `e AS (SELECT '' AS trace_id, CAST(NULL, 'Nullable(Float64)') AS score, CAST(NULL, 'Nullable(Bool)') AS passed WHERE 0)`;
-  return `WITH ${tracesCte}, ${evaluations}
-    SELECT t.model AS model, t.dataset AS dataset, t.dataset_version AS dataset_version,
-      t.prompt_version AS version, t.example_id AS example_id,
+  const e = scored ? `${SCORE_ENTRY('scores', 'cityHash64({s_judge:String}, {s_version:String}, {s_evaluation:String})')}` : 'toUInt256(0)';
+  const hasScore = `e != 0 AND ${HAS_SCORE('e')}`;
+  return `WITH ${tracesCte}, ${NAMES_WITH}
+    SELECT ${DECODE('model_k')} AS model, ${DECODE('dataset_k')} AS dataset, ${DECODE('dataset_version_k')} AS dataset_version,
+      ${DECODE('prompt_version_k')} AS version, example_id,
       count() AS n_traces,
-      countIf(t.success) AS n_success,
-      toFloat64(sum(t.cost_usd)) AS cost_usd,
-      countIf(t.llm_spans > t.unpriced_spans) AS n_priced,
-      avg(t.input_tokens) AS input_tokens,
-      avg(t.output_tokens) AS output_tokens,
-      avg(t.latency_ms) AS latency_ms,
-      countIf(e.score IS NOT NULL) AS n_scored,
-      avg(e.score) AS score,
-      countIf(e.passed IS NOT NULL) AS n_labeled,
-      countIf(e.passed) AS n_pass
-    FROM t LEFT JOIN e ON e.trace_id = t.trace_id
-    GROUP BY model, dataset, dataset_version, version, example_id
-    SETTINGS join_use_nulls = 1`;
+      countIf(success) AS n_success,
+      toFloat64(sum(cost_usd)) AS cost_usd,
+      countIf(llm_spans > unpriced_spans) AS n_priced,
+      avg(input_tokens) AS input_tokens,
+      avg(output_tokens) AS output_tokens,
+      avg(latency_ms) AS latency_ms,
+      countIf(${hasScore}) AS n_scored,
+      if(n_scored > 0, avgIf(${SCORE_OF('e')}, ${hasScore}), NULL) AS score,
+      countIf(${PASS_CODE('e')} > 0) AS n_labeled,
+      countIf(${PASS_CODE('e')} = 2) AS n_pass
+    FROM (SELECT model_k, dataset_k, dataset_version_k, prompt_version_k, example_id, success, cost_usd, llm_spans,
+        unpriced_spans, input_tokens, output_tokens, latency_ms, ${e} AS e FROM t)
+    GROUP BY model_k, dataset_k, dataset_version_k, prompt_version_k, example_id`;
 }
 
 const pairKey = (r: ExampleRow) => `${r.dataset}\u0000${r.dataset_version}\u0000${r.example_id}`;

@@ -1,18 +1,20 @@
-import { mean } from './stats.js';
-
-/** One trace scored by both judge versions (the rows compare-judges reads). */
-export interface JudgedTrace {
-  trace_id: string;
-  example_id: string;
+/** The traces of one triple scored by both judge versions, reduced (the rows compare-judges reads). */
+export interface JudgedTriple {
   dataset: string;
   dataset_version: string;
   model: string;
   prompt: string;
   prompt_version: string;
-  score_a: number | null;
-  passed_a: boolean | null;
-  score_b: number | null;
-  passed_b: boolean | null;
+  /** Traces with a result from both versions. */
+  n: number;
+  /** Of those, labeled pass/fail by both, and passed under a, under b. */
+  n_labeled: number;
+  pass_a: number;
+  pass_b: number;
+  /** Traces scored by both versions, and their mean score under each. */
+  n_scored: number;
+  mean_a: number | null;
+  mean_b: number | null;
 }
 
 export interface JudgeTripleEffect {
@@ -61,29 +63,22 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 }
 
 /** Pass rate and mean score under each judge version, per (dataset, dataset version, model, prompt, prompt version). */
-export function judgeTripleEffects(rows: readonly JudgedTrace[]): JudgeTripleEffect[] {
-  return [...groupBy(rows, (r) => keyOf(r)).values()]
-    .map((g) => {
-      const labeled = g.filter((r) => r.passed_a !== null && r.passed_b !== null);
-      const scored = g.filter((r) => r.score_a !== null && r.score_b !== null);
-      const rate = (pick: (r: JudgedTrace) => boolean | null) =>
-        labeled.length === 0 ? null : labeled.filter((r) => pick(r)).length / labeled.length;
-      const first = g[0]!;
-      return {
-        dataset: first.dataset,
-        dataset_version: first.dataset_version,
-        model: first.model,
-        prompt: first.prompt,
-        prompt_version: first.prompt_version,
-        n: g.length,
-        n_labeled: labeled.length,
-        pass_rate_a: rate((r) => r.passed_a),
-        pass_rate_b: rate((r) => r.passed_b),
-        n_scored: scored.length,
-        mean_a: mean(scored.map((r) => r.score_a!)),
-        mean_b: mean(scored.map((r) => r.score_b!)),
-      };
-    })
+export function judgeTripleEffects(triples: readonly JudgedTriple[]): JudgeTripleEffect[] {
+  return triples
+    .map((t) => ({
+      dataset: t.dataset,
+      dataset_version: t.dataset_version,
+      model: t.model,
+      prompt: t.prompt,
+      prompt_version: t.prompt_version,
+      n: t.n,
+      n_labeled: t.n_labeled,
+      pass_rate_a: t.n_labeled === 0 ? null : t.pass_a / t.n_labeled,
+      pass_rate_b: t.n_labeled === 0 ? null : t.pass_b / t.n_labeled,
+      n_scored: t.n_scored,
+      mean_a: t.mean_a,
+      mean_b: t.mean_b,
+    }))
     .sort((x, y) => cmp(keyOf(x), keyOf(y)));
 }
 

@@ -4,7 +4,8 @@
  * statistics themselves come from stats.ts. Every delta is b − a.
  */
 import {
-  bootstrapCI95,
+  type BootstrapCI,
+  bootstrapCIs95,
   finiteOrNull,
   type Interval,
   mcnemar,
@@ -127,28 +128,34 @@ export function pairedCostPer(
   what: string,
 ): PairedCostPer {
   const n = costA.length;
-  const side = (cost: readonly number[], success: readonly number[], idx: number[]) => {
-    let c = 0;
-    let s = 0;
+  /** Both sides' Σ cost / Σ success over the items `idx`, in one pass. */
+  const sides = (idx: number[]): [number | null, number | null] => {
+    let ca = 0;
+    let sa = 0;
+    let cb = 0;
+    let sb = 0;
     for (const i of idx) {
-      c += cost[i]!;
-      s += success[i]!;
+      ca += costA[i]!;
+      sa += successA[i]!;
+      cb += costB[i]!;
+      sb += successB[i]!;
     }
-    return s > 0 ? c / s : null;
+    return [sa > 0 ? ca / sa : null, sb > 0 ? cb / sb : null];
   };
-  const stat = (combine: (va: number, vb: number) => number) => (idx: number[]) => {
-    const va = side(costA, successA, idx);
-    const vb = side(costB, successB, idx);
-    return va === null || vb === null ? null : combine(va, vb);
-  };
-  const options = { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED };
-  const delta = bootstrapCI95(stat((va, vb) => vb - va), n, options);
-  const ratio = bootstrapCI95(stat((va, vb) => vb / va), n, options);
-  const all = Array.from({ length: n }, (_, i) => i);
+  const [delta, ratio] = bootstrapCIs95(
+    (idx) => {
+      const [va, vb] = sides(idx);
+      return va === null || vb === null ? [null, null] : [vb - va, vb / va];
+    },
+    2,
+    n,
+    { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED },
+  ) as [BootstrapCI, BootstrapCI];
+  const [a, b] = sides(Array.from({ length: n }, (_, i) => i));
   return {
     n_pairs: n,
-    a: finiteOrNull(side(costA, successA, all)),
-    b: finiteOrNull(side(costB, successB, all)),
+    a: finiteOrNull(a),
+    b: finiteOrNull(b),
     delta: delta.estimate,
     delta_ci95: delta.ci95,
     ratio: ratio.estimate,

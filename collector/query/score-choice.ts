@@ -1,6 +1,7 @@
 import { badRequest } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, judgeWhere } from './filters.js';
+import { JUDGE_KEYS_SQL, SCORE_KEY } from './traces-sql.js';
 
 /** The score a comparison reads: one evaluation name of one judge version. */
 export interface ScoreChoice {
@@ -8,6 +9,9 @@ export interface ScoreChoice {
   judge_version: string;
   evaluation: string;
 }
+
+/** The judge keys with a latest result on the traces of CTE t (the rollup's scores). */
+const KEYS_OVER_T = `SELECT DISTINCT arrayJoin(arrayMap(x -> ${SCORE_KEY('x')}, scores)) FROM t`;
 
 const describe = (c: ScoreChoice) => `judge=${c.judge} judge_version=${c.judge_version} evaluation=${c.evaluation}`;
 
@@ -19,10 +23,8 @@ export async function scoreChoices(store: Store, tracesCte: string, params: Quer
   return store.query<ScoreChoice>(
     `WITH ${tracesCte}
      SELECT judge_name AS judge, judge_version, name AS evaluation
-     FROM evaluations
-     WHERE project = {project:String}
-       AND target_trace_id IN (SELECT toString(trace_id) FROM t)
-       AND ${judgeWhere(f, params)}
+     FROM (${JUDGE_KEYS_SQL})
+     WHERE key IN (${KEYS_OVER_T}) AND ${judgeWhere(f, params)}
      GROUP BY judge, judge_version, evaluation
      ORDER BY judge, judge_version, evaluation
      SETTINGS prefer_column_name_to_alias = 1`,
@@ -48,8 +50,10 @@ export function pickScore(choices: ScoreChoice[], f: JudgeFilter): ScoreChoice |
 }
 
 /**
- * The evaluation names that both judge versions gave over the traces of
- * `tracesCte`: the only names the two versions can be compared on.
+ * The evaluation names that both judge versions gave: the only names the two
+ * versions can be compared on. The project's judge keys answer at once;
+ * only when they name several are they narrowed to the traces of
+ * `tracesCte`, which reads every trace's scores.
  */
 export async function sharedEvaluations(
   store: Store,
@@ -58,24 +62,26 @@ export async function sharedEvaluations(
   judge: string,
   versions: [string, string],
 ): Promise<string[]> {
-  const rows = await store.query<{ evaluation: string }>(
-    `WITH ${tracesCte}
-     SELECT name AS evaluation
-     FROM evaluations
-     WHERE project = {project:String}
-       AND target_trace_id IN (SELECT toString(trace_id) FROM t)
-       AND judge_name = {c_judge:String} AND judge_version IN ({c_a:String}, {c_b:String})
-     GROUP BY evaluation
-     HAVING uniqExact(judge_version) = 2
-     ORDER BY evaluation`,
-    { ...params, c_judge: judge, c_a: versions[0], c_b: versions[1] },
-  );
-  return rows.map((r) => r.evaluation);
+  const shared = async (overTraces: boolean) =>
+    (
+      await store.query<{ evaluation: string }>(
+        `${overTraces ? `WITH ${tracesCte}` : ''}
+         SELECT name AS evaluation
+         FROM (${JUDGE_KEYS_SQL})
+         WHERE ${overTraces ? `key IN (${KEYS_OVER_T})` : '1'}
+           AND judge_name = {c_judge:String} AND judge_version IN ({c_a:String}, {c_b:String})
+         GROUP BY evaluation
+         HAVING uniqExact(judge_version) = 2
+         ORDER BY evaluation`,
+        { ...params, c_judge: judge, c_a: versions[0], c_b: versions[1] },
+      )
+    ).map((r) => r.evaluation);
+  const inProject = await shared(false);
+  return inProject.length > 1 ? shared(true) : inProject;
 }
 
-/** The evaluation name to compare judge versions on: the caller's, or the only shared one, else a 400 listing them. */
-export function pickEvaluation(shared: string[], requested: string | undefined): string | null {
-  if (requested !== undefined) return requested;
+/** The evaluation name to compare judge versions on when the caller named none: the only shared one, else a 400 listing them. */
+export function pickEvaluation(shared: string[]): string | null {
   if (shared.length <= 1) return shared[0] ?? null;
   throw badRequest(`both judge versions gave ${shared.length} evaluations; pick one with evaluation=${shared.join(' | evaluation=')}`, 'invalid_request');
 }

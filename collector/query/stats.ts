@@ -156,13 +156,28 @@ export interface MeanCI {
   ci95: Interval | null;
 }
 
+/**
+ * The two-sided 95% t critical value by degrees of freedom, memoised: a
+ * triples report asks for it once per (triple, judge) and inverting the t
+ * distribution costs ~20 µs, while the distinct df are few.
+ */
+const t975 = new Map<number, number>();
+function tCritical95(df: number): number {
+  let q = t975.get(df);
+  if (q === undefined) {
+    q = tQuantileRaw(0.975, df);
+    if (t975.size < 10_000) t975.set(df, q);
+  }
+  return q;
+}
+
 /** Shared tail of the t procedures. A zero standard error means every item agrees exactly. */
 function tInference(est: number, se: number, df: number) {
   if (se === 0) {
     // No spread: the estimate is certain, so p is 0 unless it is exactly 0; t is undefined.
     return { ci95: [est, est] as Interval, t: null, p_value: est !== 0 ? 0 : 1 };
   }
-  const q = tQuantileRaw(0.975, df);
+  const q = tCritical95(df);
   const t = est / se;
   return {
     ci95: interval(est - q * se, est + q * se),
@@ -218,13 +233,28 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
     else if (x < 0) losses++;
     else ties++;
   }
-  const n = d.length;
-  const m = mean(d);
-  const sd = stdDev(d);
-  const base = { n, mean_delta: m, wins, losses, ties };
-  if (m === null || sd === null) return { ...base, std_error: null, df: null, ci95: null, t: null, p_value: null };
-  const se = sd / Math.sqrt(n);
-  return { ...base, std_error: se, df: n - 1, ...tInference(m, se, n - 1) };
+  return pairedTTestFromSummary({ n: d.length, mean_delta: mean(d), var_delta: variance(d), wins, losses, ties });
+}
+
+/** Summary statistics of the differences d = b − a (e.g. ClickHouse avg and varSampStable). */
+export interface PairedSummary {
+  n: number;
+  mean_delta: number | null;
+  /** Sample variance (n − 1); null, NaN or infinite below 2 pairs. */
+  var_delta: number | null;
+  wins: number;
+  losses: number;
+  ties: number;
+}
+
+/** The paired t test from summary statistics. */
+export function pairedTTestFromSummary(x: PairedSummary): PairedTTest {
+  const m = x.n > 0 ? finiteOrNull(x.mean_delta) : null;
+  const v = x.n >= 2 ? finiteOrNull(x.var_delta) : null;
+  const base = { n: x.n, mean_delta: m, wins: x.wins, losses: x.losses, ties: x.ties };
+  if (m === null || v === null || v < 0) return { ...base, std_error: null, df: null, ci95: null, t: null, p_value: null };
+  const se = Math.sqrt(v) / Math.sqrt(x.n);
+  return { ...base, std_error: se, df: x.n - 1, ...tInference(m, se, x.n - 1) };
 }
 
 export interface WelchTTest {
@@ -431,32 +461,48 @@ export interface BootstrapCI {
 
 /**
  * Percentile bootstrap. `statistic` receives the resampled item indices (with
- * repetition) and computes its value from them. Deterministic for a given seed.
+ * repetition) and computes its value from them; it must not keep the array.
+ * Deterministic for a given seed.
  */
 export function bootstrapCI95(
   statistic: (idx: number[]) => number | null,
   n: number,
   options: { iterations?: number; seed?: number } = {},
 ): BootstrapCI {
+  return bootstrapCIs95((idx) => [statistic(idx)], 1, n, options)[0]!;
+}
+
+/**
+ * Several statistics over the same resamples (what one bootstrapCI95 call per
+ * statistic with the same seed would give, at the cost of one): `statistics`
+ * returns `k` values per resample.
+ */
+export function bootstrapCIs95(
+  statistics: (idx: number[]) => readonly (number | null)[],
+  k: number,
+  n: number,
+  options: { iterations?: number; seed?: number } = {},
+): BootstrapCI[] {
   assertCount('n', n);
   const iterations = options.iterations ?? 2000;
   assertCount('iterations', iterations);
-  const estimate = finiteOrNull(statistic(Array.from({ length: n }, (_, i) => i)));
-  if (n === 0) return { estimate, ci95: null, iterations, valid_iterations: 0 };
-  const rand = mulberry32(options.seed ?? 1);
-  const values: number[] = [];
-  const idx = new Array<number>(n);
-  for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < n; i++) idx[i] = Math.floor(rand() * n);
-    const v = finiteOrNull(statistic(idx.slice()));
-    if (v !== null) values.push(v);
+  const estimates = statistics(Array.from({ length: n }, (_, i) => i)).map(finiteOrNull);
+  const values = Array.from({ length: k }, () => [] as number[]);
+  if (n > 0) {
+    const rand = mulberry32(options.seed ?? 1);
+    const idx = new Array<number>(n);
+    for (let it = 0; it < iterations; it++) {
+      for (let i = 0; i < n; i++) idx[i] = Math.floor(rand() * n);
+      statistics(idx).forEach((x, j) => {
+        const v = finiteOrNull(x);
+        if (v !== null) values[j]!.push(v);
+      });
+    }
   }
-  if (values.length === 0) return { estimate, ci95: null, iterations, valid_iterations: 0 };
-  values.sort((u, v) => u - v);
-  return {
-    estimate,
-    ci95: [quantile(values, 0.025)!, quantile(values, 0.975)!],
-    iterations,
-    valid_iterations: values.length,
-  };
+  return values.map((vs, j) => {
+    const estimate = estimates[j] ?? null;
+    if (vs.length === 0) return { estimate, ci95: null, iterations, valid_iterations: 0 };
+    vs.sort((u, v) => u - v);
+    return { estimate, ci95: [quantile(vs, 0.025)!, quantile(vs, 0.975)!], iterations, valid_iterations: vs.length };
+  });
 }

@@ -8,43 +8,66 @@ import { ATTR } from '../../src/attributes.js';
  * is an evaluation or carries a judge version: judge traces are not tasks.
  * Tokens and cost add up over the LLM spans that are not judge calls.
  *
- * Hot queries read trace_rollup (clickhouse/003_trace_rollup.sql), grouped
- * in key order; TRACE_SUMMARY_RAW_SQL computes the same columns from the raw
- * spans and is the reference a test and the query benchmark compare the
- * rollup against.
+ * Hot queries read trace_rollup (clickhouse/004_trace_rollup_codes.sql); the
+ * same resolution over rows computed from the raw spans and evaluations is
+ * the reference a test and the query benchmark hold the rollup's answers
+ * equal to.
  */
 
-/** The judge key (hash) and packed latest result of an evaluation row, as in trace_rollup_scores_mv. */
-const SCORE_KEY = 'cityHash64(judge_name, judge_version, name)';
-const SCORE_PACKED = `bitShiftLeft(toUInt256(toUnixTimestamp64Nano(time)), 192)
-    + bitShiftLeft(toUInt256(cityHash64(evaluation_id)), 128)
-    + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
-    + reinterpretAsUInt64(ifNull(score, 0))`;
+/**
+ * A value's code in the rollup (clickhouse/004_trace_rollup_codes.sql): a
+ * 62-bit hash, 0 for the empty string. Filters compare codes, so a filter on
+ * a name never decodes the traces it skips.
+ */
+export const CODE_OF = (v: string) => `if(${v} = '', toUInt64(0), bitShiftRight(cityHash64(${v}), 2))`;
 
-/** Unpacking of a `scores` map value (see clickhouse/003_trace_rollup.sql). */
+/** Decoding of a scores entry (see the migration): key, then the latest result it carries. */
+export const SCORE_KEY = (v: string) => `toUInt64(bitShiftRight(${v}, 192))`;
 export const SCORE_OF = (v: string) => `reinterpretAsFloat64(toUInt64(bitAnd(${v}, 18446744073709551615)))`;
 export const HAS_SCORE = (v: string) => `bitAnd(bitShiftRight(${v}, 64), 1) = 1`;
 export const PASS_CODE = (v: string) => `toUInt8(bitAnd(bitShiftRight(${v}, 65), 3))`;
+/** The entry of judge key `key` in a trace's scores, 0 when it has none. */
+export const SCORE_ENTRY = (scores: string, key: string) => `arrayFirst(x -> ${SCORE_KEY('x')} = ${key}, ${scores})`;
 
-/** The names behind the scores maps' judge keys (a handful of rows per project). */
+/** The names behind the scores' judge keys (a handful of rows per project). */
 export const JUDGE_KEYS_SQL = `
 SELECT DISTINCT key, judge_name, judge_version, name FROM judge_keys WHERE project = {project:String}`;
 
+/** (codes, values) of the project's names, for transform(): a handful of rows per project. */
+const NAMES = `(SELECT (groupArray(code), groupArray(value)) FROM (
+  SELECT DISTINCT code, value FROM value_names WHERE project = {project:String}))`;
+export const DECODE = (code: string) => `transform(${code}, names.1, names.2, '')`;
+export const NAMES_WITH = `${NAMES} AS names`;
+
+/** A code column's value for a row whose value is present (priority ≥ 2); 0 otherwise. */
+export const PRESENT_CODE = (v: string) => `if(${v} >= 9223372036854775808, bitAnd(${v}, 4611686018427387903), 0)`;
+/** The model column's code for a row that has a model; 0 otherwise. */
+export const MODEL_CODE = (v: string) => `if(${v} >= bitShiftLeft(toUInt128(4), 125), 0, toUInt64(bitAnd(${v}, 4611686018427387903)))`;
+
 /**
- * Output columns reuse the source column names, hence prefer_column_name_to_alias.
- * Costs add up as Decimal128(12): exact, so the sum is the same in any order
- * (+ 5e-13 rounds to the nearest 1e-12 where toDecimal128 alone truncates).
+ * The per-trace resolution over rows shaped like trace_rollup (one or more
+ * per trace), of the traces whose rows pass `pre` (a condition on trace_id). Output columns reuse the source column names, hence
+ * prefer_column_name_to_alias. Codes (*_k) serve grouping and filters; the
+ * names beside them are decoded only where a query reads them. Costs add up
+ * as Decimal128(12): exact, so the sum is the same in any order. `scores`
+ * keeps the latest entry per judge key (sorted descending: key, then time).
  */
-export const TRACE_SUMMARY_SQL = `
+export const traceSummarySql = (source: SummarySource = 'rollup', pre = '1') => `
+WITH ${NAMES_WITH}
 SELECT
   trace_id,
-  substring(max(dataset), 2) AS dataset,
-  substring(max(dataset_version), 2) AS dataset_version,
-  substring(max(prompt), 2) AS prompt,
-  substring(max(prompt_version), 2) AS prompt_version,
+  ${PRESENT_CODE('max(dataset)')} AS dataset_k,
+  ${PRESENT_CODE('max(dataset_version)')} AS dataset_version_k,
+  ${PRESENT_CODE('max(prompt)')} AS prompt_k,
+  ${PRESENT_CODE('max(prompt_version)')} AS prompt_version_k,
+  ${MODEL_CODE('min(model)')} AS model_k,
+  ${DECODE('dataset_k')} AS dataset,
+  ${DECODE('dataset_version_k')} AS dataset_version,
+  ${DECODE('prompt_k')} AS prompt,
+  ${DECODE('prompt_version_k')} AS prompt_version,
+  ${DECODE('model_k')} AS model,
   substring(max(example_id), 2) AS example_id,
   substring(max(run_id), 2) AS run_id,
-  if(min(model) = '~', '', substring(min(model), 18)) AS model,
   toBool(max(judged) % 2 = 0) AS is_task,
   toBool(startsWith(max(root_span_id), '1')) AS has_root,
   if(has_root, substring(max(root_span_id), 2), '') AS root_span_id,
@@ -58,58 +81,70 @@ SELECT
   toBool(max(has_error) > 0) AS has_error,
   min(trace_start) AS trace_start,
   max(trace_end) AS trace_end,
-  maxMap(scores) AS scores,
+  arrayFilter((x, i) -> i = 1, arrayReverseSort(groupArrayArray(scores)) AS sorted_scores,
+    arrayEnumerateUniq(arrayMap(x -> ${SCORE_KEY('x')}, sorted_scores))) AS scores,
   if(has_root, max(root_duration_ns) / 1e6, NULL) AS latency_ms,
   toUnixTimestamp64Nano(min(trace_start)) AS start_ns,
   toUnixTimestamp64Nano(max(trace_end)) AS end_ns
-FROM trace_rollup
-WHERE project = {project:String}
+FROM ${SOURCES[source]}
+WHERE project = {project:String} AND ${pre}
 GROUP BY trace_id
 HAVING sum(spans) > 0
-SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
-
-export const TRACE_SUMMARY_RAW_SQL = `
-SELECT * FROM (
-SELECT
-  trace_id,
-  substring(max(concat(toString((dataset_name != '') * 2 + is_root), toString(dataset_name))), 2) AS dataset,
-  substring(max(concat(toString((dataset_version != '') * 2 + is_root), toString(dataset_version))), 2) AS dataset_version,
-  substring(max(concat(toString((prompt_name != '') * 2 + is_root), toString(prompt_name))), 2) AS prompt,
-  substring(max(concat(toString((prompt_version != '') * 2 + is_root), toString(prompt_version))), 2) AS prompt_version,
-  substring(max(concat(toString((example_id != '') * 2 + is_root), example_id)), 2) AS example_id,
-  substring(max(concat(toString((run_id != '') * 2 + is_root), run_id)), 2) AS run_id,
-  substring(min(concat(toString((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), leftPad(hex(toUnixTimestamp64Nano(start_time)), 16, '0'), toString(model))), 18) AS model,
-  toBool(max(toUInt8(is_root * 2 + (is_evaluation OR judge_name != ''))) % 2 = 0) AS is_task,
-  max(is_root) AS has_root,
-  if(has_root, substring(max(concat(toString(toUInt8(is_root)), span_id)), 2), '') AS root_span_id,
-  max(if(is_root, duration_ns, 0)) AS root_duration_ns,
-  sumIf(input_tokens, is_llm AND judge_name = '') AS input_tokens,
-  sumIf(output_tokens, is_llm AND judge_name = '') AS output_tokens,
-  sumIf(toDecimal128(ifNull(cost_usd, 0) + 5e-13, 12), is_llm AND judge_name = '') AS cost_usd,
-  countIf(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
-  countIf(is_llm AND judge_name = '') AS llm_spans,
-  if(max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) >= 4,
-     toBool(max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) % 2 = 1), NULL) AS success,
-  toBool(max(status_code = 2)) AS has_error,
-  min(start_time) AS trace_start,
-  max(end_time) AS trace_end,
-  if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
-  toUnixTimestamp64Nano(trace_start) AS start_ns,
-  toUnixTimestamp64Nano(trace_end) AS end_ns
-FROM (
-  SELECT * EXCEPT (attributes, resource_attributes, events, links)
-  FROM spans
-  WHERE project = {project:String}
-  LIMIT 1 BY trace_id, span_id
-)
-GROUP BY trace_id
-) AS t
-LEFT JOIN (
-  SELECT toFixedString(target_trace_id, 32) AS trace_id, maxMap(map(${SCORE_KEY}, ${SCORE_PACKED})) AS scores
-  FROM evaluations WHERE project = {project:String} AND length(target_trace_id) = 32
-  GROUP BY target_trace_id
-) AS e USING trace_id
 SETTINGS prefer_column_name_to_alias = 1`;
+
+/**
+ * The rows trace_rollup's views would write, computed here from the raw
+ * spans (deduplicated) and evaluations, one per span and one per
+ * evaluation: the reference a test and the query benchmark hold the
+ * rollup's answers equal to. Its expressions mirror the views' by hand.
+ */
+const TRACE_ROWS_RAW_SQL = `(
+SELECT
+  project,
+  trace_id,
+  toUInt64(1) AS spans,
+  bitShiftLeft(toUInt64((dataset_name != '') * 2 + is_root), 62) + ${CODE_OF('toString(dataset_name)')} AS dataset,
+  bitShiftLeft(toUInt64((dataset_version != '') * 2 + is_root), 62) + ${CODE_OF('toString(dataset_version)')} AS dataset_version,
+  bitShiftLeft(toUInt64((prompt_name != '') * 2 + is_root), 62) + ${CODE_OF('toString(prompt_name)')} AS prompt,
+  bitShiftLeft(toUInt64((prompt_version != '') * 2 + is_root), 62) + ${CODE_OF('toString(prompt_version)')} AS prompt_version,
+  bitShiftLeft(toUInt128((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), 125)
+    + bitShiftLeft(toUInt128(greatest(toUnixTimestamp64Nano(start_time), 0)), 62) + ${CODE_OF('toString(model)')} AS model,
+  concat(toString((example_id != '') * 2 + is_root), example_id) AS example_id,
+  concat(toString((run_id != '') * 2 + is_root), run_id) AS run_id,
+  toUInt8(is_root * 2 + (is_evaluation OR judge_name != '')) AS judged,
+  concat(toString(toUInt8(is_root)), span_id) AS root_span_id,
+  if(is_root, duration_ns, 0) AS root_duration_ns,
+  if(is_llm AND judge_name = '', input_tokens, 0) AS input_tokens,
+  if(is_llm AND judge_name = '', output_tokens, 0) AS output_tokens,
+  toDecimal128(if(is_llm AND judge_name = '', ifNull(cost_usd, 0), 0) + 5e-13, 12) AS cost_usd,
+  toUInt64(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
+  toUInt64(is_llm AND judge_name = '') AS llm_spans,
+  toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false)) AS success,
+  toUInt8(status_code = 2) AS has_error,
+  start_time AS trace_start,
+  end_time AS trace_end,
+  CAST([], 'Array(UInt256)') AS scores
+FROM (SELECT * EXCEPT (attributes, resource_attributes, events, links) FROM spans LIMIT 1 BY project, trace_id, span_id)
+UNION ALL
+SELECT
+  project,
+  toFixedString(target_trace_id, 32) AS trace_id,
+  toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0),
+  toUInt128('340282366920938463463374607431768211455'), '', '', toUInt8(0), '', toUInt64(0), toUInt64(0), toUInt64(0),
+  toDecimal128(0, 12), toUInt64(0), toUInt64(0), toUInt8(0), toUInt8(0),
+  toDateTime64('2262-04-11 23:47:16', 9, 'UTC'), toDateTime64(0, 9, 'UTC'),
+  [bitShiftLeft(toUInt256(cityHash64(judge_name, judge_version, name)), 192)
+    + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Nano(time), 0)), 128)
+    + bitShiftLeft(toUInt256(bitShiftRight(cityHash64(evaluation_id), 3)), 67)
+    + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
+    + reinterpretAsUInt64(ifNull(score, 0))]
+FROM evaluations
+WHERE length(target_trace_id) = 32
+SETTINGS prefer_column_name_to_alias = 1)`;
+
+/** Hot queries read the rollup; the raw tables are the reference it is checked against. */
+export type SummarySource = 'rollup' | 'raw';
+export const SOURCES: Record<SummarySource, string> = { rollup: 'trace_rollup', raw: TRACE_ROWS_RAW_SQL };
 
 /** Extra per-trace columns for listings: the captured content a judge needs. */
 export const TRACE_CONTENT_SQL = `
@@ -123,6 +158,9 @@ FROM spans
 WHERE project = {project:String} AND trace_id IN {trace_ids:Array(String)}
 GROUP BY trace_id`;
 
+/** An evaluation's recency, ordered as in the rollup's scores: time, then the evaluation id's hash. */
+const RECENCY = 'bitShiftLeft(toUInt128(greatest(toUnixTimestamp64Nano(time), 0)), 64) + bitShiftRight(cityHash64(evaluation_id), 3)';
+
 /**
  * The latest evaluation per (evaluated trace, judge, judge version, evaluation
  * name): re-judging a trace with the same judge version replaces its score.
@@ -135,7 +173,7 @@ SELECT
   judge_name,
   judge_version,
   name,
-  argMax(tuple(score, passed, label, explanation, evaluation_id), (time, evaluation_id)) AS latest,
+  argMax(tuple(score, passed, label, explanation, evaluation_id), ${RECENCY}) AS latest,
   tupleElement(latest, 1) AS score,
   tupleElement(latest, 2) AS passed,
   tupleElement(latest, 3) AS label,
@@ -157,8 +195,8 @@ SELECT
   judge_name,
   judge_version,
   name,
-  argMax(ifNull(score, nan), bitShiftLeft(toUInt128(toUnixTimestamp64Nano(time)), 64) + cityHash64(evaluation_id)) AS latest_score,
-  argMax(toInt8(ifNull(passed, -1)), bitShiftLeft(toUInt128(toUnixTimestamp64Nano(time)), 64) + cityHash64(evaluation_id)) AS latest_passed,
+  argMax(ifNull(score, nan), ${RECENCY}) AS latest_score,
+  argMax(toInt8(ifNull(passed, -1)), ${RECENCY}) AS latest_passed,
   if(isNaN(latest_score), NULL, latest_score) AS score,
   if(latest_passed < 0, NULL, toBool(latest_passed = 1)) AS passed
 FROM evaluations

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { QueryParams, Store } from '../store/types.js';
-import { type TraceFilter, traceWhere } from './filters.js';
+import { type TraceFilter, tracesSql } from './filters.js';
 import { finiteOrNull } from './stats.js';
-import { TRACE_CONTENT_SQL, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { TRACE_CONTENT_SQL, traceSummarySql } from './traces-sql.js';
 import { nsToIso } from './triples.js';
 
 export const ListingSchema = z.object({
@@ -73,13 +73,13 @@ export async function listTraces(
   page: z.infer<typeof ListingSchema>,
 ) {
   const params: QueryParams = { project, limit: page.limit + 1 };
-  let where = traceWhere(f, params);
+  let after = '1';
   if (page.cursor) {
     params.cursor = page.cursor;
-    where += ' AND trace_id > {cursor:String}';
+    after = 'trace_id > {cursor:String}';
   }
   const rows = await store.query<SummaryRow>(
-    `SELECT * EXCEPT (scores) FROM (${TRACE_SUMMARY_SQL}) WHERE ${where} ORDER BY trace_id LIMIT {limit:UInt32}`,
+    `SELECT * EXCEPT (scores) FROM (${tracesSql(f, params, after)}) ORDER BY trace_id LIMIT {limit:UInt32}`,
     params,
   );
   const pageRows = rows.slice(0, page.limit);
@@ -134,7 +134,7 @@ export async function getTrace(store: Store, project: string, traceId: string) {
        ORDER BY start_time, span_id LIMIT 1 BY span_id`,
       params,
     ),
-    store.query<SummaryRow>(`SELECT * EXCEPT (scores) FROM (${TRACE_SUMMARY_SQL}) WHERE trace_id = {trace_id:String}`, params),
+    store.query<SummaryRow>(`SELECT * EXCEPT (scores) FROM (${traceSummarySql('rollup', 'trace_id = {trace_id:String}')})`, params),
     store.query<Record<string, unknown>>(
       `SELECT evaluation_id, target_span_id, evaluation_trace_id, evaluation_span_id, name AS evaluation, judge_name AS judge,
          judge_version, judge_model, score, label, passed, explanation, source,

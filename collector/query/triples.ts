@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, judgeWhere, type TraceFilter, traceWhere } from './filters.js';
+import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from './filters.js';
 import { ciFromSummary, finiteOrNull } from './stats.js';
-import { HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_OF, TRACE_SUMMARY_SQL } from './traces-sql.js';
+import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, NAMES_WITH, PASS_CODE, SCORE_KEY, SCORE_OF, type SummarySource } from './traces-sql.js';
 
 export interface JudgeScore {
   judge: string;
@@ -69,36 +69,41 @@ interface TripleRow {
 type JudgeName = { judge_name: string; judge_version: string; name: string };
 
 const KEY = TRIPLE_KEY.join(', ');
+const CODE_KEY = TRIPLE_KEY.map((c) => `${c}_k`).join(', ');
 const keyOf = (r: Pick<TripleRow, (typeof TRIPLE_KEY)[number]>) => TRIPLE_KEY.map((k) => r[k]).join('\u0000');
 const judgeOrder = (j: JudgeScore) => `${j.judge}\u0000${j.judge_version}\u0000${j.evaluation}`;
 
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
- * One pass, no join: each trace row carries its map judge key → latest packed
- * result (trace_rollup); LEFT ARRAY JOIN unfolds it and GROUPING SETS yield
- * the triple rows (metrics over each trace's first row, idx ≤ 1) and the
- * (triple, judge) rows (scores) together. `summarySql` is the per-trace
- * source: the rollup by default, the raw spans for verification.
+ * One pass, no join: each trace row carries its latest result per judge key
+ * (trace_rollup); LEFT ARRAY JOIN unfolds them and GROUPING SETS yield the
+ * triple rows (metrics over each trace's first row, idx ≤ 1) and the
+ * (triple, judge) rows (scores) together. Grouping is on value codes; names
+ * are decoded per group. `source`: the rollup, or the raw tables for verification.
  */
 export async function triples(
   store: Store,
   project: string,
   f: TraceFilter & JudgeFilter,
-  summarySql: string = TRACE_SUMMARY_SQL,
+  source: SummarySource = 'rollup',
 ): Promise<Triple[]> {
   const params: QueryParams = { project };
-  const where = traceWhere(f, params);
   const judgeParams: QueryParams = { project };
   const judges = await store.query<JudgeName & { key: string }>(
     `SELECT toString(key) AS key, judge_name, judge_version, name FROM (${JUDGE_KEYS_SQL}) WHERE ${judgeWhere(f, judgeParams)}`,
     judgeParams,
   );
   const names = new Map(judges.map((j) => [j.key, j]));
+  const judgeFiltered = f.judge !== undefined || f.judge_version !== undefined || f.evaluation !== undefined;
   params.keep = judges.map((j) => j.key);
+  const kept = judgeFiltered
+    ? `arrayFilter(x -> has(arrayMap(k -> toUInt64(k), {keep:Array(String)}), ${SCORE_KEY('x')}), scores)`
+    : 'scores';
   const first = 'idx <= 1';
   const scored = `idx > 0 AND ${HAS_SCORE('v')}`;
   const rows = await store.query<TripleRow>(
-    `SELECT ${KEY}, toString(k) AS judge_key,
+    `WITH ${NAMES_WITH}
+     SELECT ${TRIPLE_KEY.map((c) => `${DECODE(`${c}_k`)} AS ${c}`).join(', ')}, toString(k) AS judge_key,
        countIf(${first}) AS n_traces,
        countIf(${first} AND success) AS n_success,
        countIf(${first} AND has_error) AS n_errors,
@@ -116,12 +121,12 @@ export async function triples(
        countIf(idx > 0 AND ${PASS_CODE('v')} > 0) AS n_labeled,
        countIf(idx > 0 AND ${PASS_CODE('v')} = 2) AS n_pass
      FROM (
-       SELECT *, mapFilter((key, value) -> has({keep:Array(String)}, toString(key)), scores) AS kept
-       FROM (${summarySql})
-       WHERE ${where}
+       SELECT ${CODE_KEY}, success, has_error, input_tokens, output_tokens, cost_usd, llm_spans, unpriced_spans,
+         latency_ms, start_ns, ${kept} AS kept
+       FROM (${tracesSql(f, params, '1', source)})
      )
-     LEFT ARRAY JOIN mapKeys(kept) AS k, mapValues(kept) AS v, arrayEnumerate(mapKeys(kept)) AS idx
-     GROUP BY GROUPING SETS ((${KEY}), (${KEY}, k))
+     LEFT ARRAY JOIN arrayMap(x -> ${SCORE_KEY('x')}, kept) AS k, kept AS v, arrayEnumerate(kept) AS idx
+     GROUP BY GROUPING SETS ((${CODE_KEY}), (${CODE_KEY}, k))
      ORDER BY ${KEY}
      SETTINGS group_by_use_nulls = 1`,
     params,

@@ -1,7 +1,6 @@
 /** A release's traces: the task traces its configuration names. */
 import type { TraceFilter } from '../query/filters.js';
-import { traceWhere } from '../query/filters.js';
-import { TRACE_SUMMARY_SQL } from '../query/traces-sql.js';
+import { tracesSql } from '../query/filters.js';
 import type { QueryParams, Store } from '../store/types.js';
 import type { ReleaseConfig } from './schemas.js';
 
@@ -12,8 +11,7 @@ export function configFilter(c: ReleaseConfig): TraceFilter {
 /** The CTE `t` of the release's task trace ids, with its parameters. */
 export function releaseTraces(project: string, c: ReleaseConfig): { cte: string; params: QueryParams } {
   const params: QueryParams = { project };
-  const where = traceWhere(configFilter(c), params);
-  return { cte: `t AS (SELECT trace_id FROM (${TRACE_SUMMARY_SQL}) WHERE ${where})`, params };
+  return { cte: `t AS (SELECT trace_id FROM (${tracesSql(configFilter(c), params)}))`, params };
 }
 
 export async function countTraces(store: Store, project: string, c: ReleaseConfig): Promise<number> {

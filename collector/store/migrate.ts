@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { rebuildViews } from './rebuild.js';
 import type { Store } from './types.js';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../../clickhouse/', import.meta.url));
@@ -25,7 +26,12 @@ export async function loadMigrations(dir = SCHEMA_DIR): Promise<Migration[]> {
   );
 }
 
-/** Applies the migrations not yet recorded in schema_migrations; safe to run at every start. */
+/**
+ * Applies the migrations not yet recorded in schema_migrations; safe to run at
+ * every start. A migration may replace a materialized view and its table; on
+ * a store that already had a schema the views' tables are then rebuilt from
+ * the base tables, so they cover the data stored before.
+ */
 export async function migrate(store: Store): Promise<number> {
   await store.command(
     `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now())
@@ -35,14 +41,17 @@ export async function migrate(store: Store): Promise<number> {
     (await store.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
   );
   let latest = 0;
+  let changed = false;
   for (const m of await loadMigrations()) {
     latest = Math.max(latest, m.version);
     if (applied.has(m.version)) continue;
+    changed = true;
     for (const sql of m.statements) await store.command(sql);
     await store.command('INSERT INTO schema_migrations (version, name) VALUES ({v:UInt32}, {n:String})', {
       v: m.version,
       n: m.name,
     });
   }
+  if (changed && applied.size > 0) await rebuildViews(store);
   return latest;
 }

@@ -1,7 +1,7 @@
 import type { Store } from './types.js';
 
 /**
- * Rebuilds every materialized view's target (trace_rollup, judge_keys) from
+ * Rebuilds every materialized view's target (trace_rollup, judge_keys, value_names) from
  * the base tables. A process killed in the middle of an insert can leave the
  * spans part written and the view's part not; the retry of that batch is then
  * dropped as a duplicate, so the rollup would miss those spans for good.

@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { type JudgedTrace, judgeConclusions, judgeTripleEffects } from '../../collector/query/judge-effects.js';
+import { type JudgedTriple, judgeConclusions, judgeTripleEffects } from '../../collector/query/judge-effects.js';
 
-/** Traces of one (dataset, model, prompt) under prompt version `v`: [pass under a, pass under b, score a, score b]. */
-function traces(v: string, verdicts: [boolean | null, boolean | null, number | null, number | null][]): JudgedTrace[] {
-  return verdicts.map(([pa, pb, sa, sb], i) => ({
-    trace_id: `${v}-${i}`,
-    example_id: `ex-${i}`,
-    dataset: 'd',
-    dataset_version: '1',
-    model: 'm',
-    prompt: 'p',
-    prompt_version: v,
-    score_a: sa,
-    passed_a: pa,
-    label_a: pa === null ? '' : pa ? 'pass' : 'fail',
-    score_b: sb,
-    passed_b: pb,
-    label_b: pb === null ? '' : pb ? 'pass' : 'fail',
-  }));
+/** The traces of one (dataset, model, prompt) under prompt version `v`: [pass under a, pass under b, score a, score b]. */
+function traces(v: string, verdicts: [boolean | null, boolean | null, number | null, number | null][]): JudgedTriple[] {
+  const labeled = verdicts.filter(([pa, pb]) => pa !== null && pb !== null);
+  const scored = verdicts.filter(([, , sa, sb]) => sa !== null && sb !== null);
+  return [
+    {
+      dataset: 'd',
+      dataset_version: '1',
+      model: 'm',
+      prompt: 'p',
+      prompt_version: v,
+      n: verdicts.length,
+      n_labeled: labeled.length,
+      pass_a: labeled.filter(([pa]) => pa).length,
+      pass_b: labeled.filter(([, pb]) => pb).length,
+      n_scored: scored.length,
+      mean_a: scored.length ? scored.reduce((t, [, , sa]) => t + sa!, 0) / scored.length : null,
+      mean_b: scored.length ? scored.reduce((t, [, , , sb]) => t + sb!, 0) / scored.length : null,
+    },
+  ];
 }
 
 describe('judge effect on conclusions', () => {
