@@ -46,11 +46,13 @@ export const MODEL_CODE = (v: string) => `if(${v} >= bitShiftLeft(toUInt128(4), 
 
 /**
  * The per-trace resolution over rows shaped like trace_rollup (one or more
- * per trace), of the traces whose rows pass `pre` (a condition on trace_id). Output columns reuse the source column names, hence
- * prefer_column_name_to_alias. Codes (*_k) serve grouping and filters; the
- * names beside them are decoded only where a query reads them. Costs add up
- * as Decimal128(12): exact, so the sum is the same in any order. `scores`
- * keeps the latest entry per judge key (sorted descending: key, then time).
+ * per trace), of the traces whose rows pass `pre` (a condition on trace_id).
+ * Output columns reuse the source column names, hence
+ * prefer_column_name_to_alias; the rollup is grouped in its key order. Codes
+ * (*_k) serve grouping and filters; the names beside them are decoded only
+ * where a query reads them. Costs add up as Decimal128(12): exact, so the sum
+ * is the same in any order. `scores` keeps the latest entry per judge key
+ * (sorted descending: key, then time).
  */
 export const traceSummarySql = (source: SummarySource = 'rollup', pre = '1') => `
 WITH ${NAMES_WITH}
@@ -90,7 +92,7 @@ FROM ${SOURCES[source]}
 WHERE project = {project:String} AND ${pre}
 GROUP BY trace_id
 HAVING sum(spans) > 0
-SETTINGS prefer_column_name_to_alias = 1`;
+SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
 
 /**
  * The rows trace_rollup's views would write, computed here from the raw
