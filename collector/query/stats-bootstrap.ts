@@ -1,0 +1,63 @@
+/** Percentile bootstrap, part of the statistics module (re-exported by stats.ts). */
+import { mulberry32 } from './stats-dist.js';
+import { assertCount, finiteOrNull, type Interval, quantile } from './stats.js';
+
+export interface BootstrapCI {
+  /** The statistic on the original sample (indices 0..n−1). */
+  estimate: number | null;
+  ci95: Interval | null;
+  iterations: number;
+  /**
+   * Resamples whose statistic was null or non-finite (e.g. no successes for cost
+   * per success) are left out of the percentiles; callers can judge how many.
+   */
+  valid_iterations: number;
+}
+
+/**
+ * Percentile bootstrap. `statistic` receives the resampled item indices (with
+ * repetition) and computes its value from them; it must not keep the array.
+ * Deterministic for a given seed.
+ */
+export function bootstrapCI95(
+  statistic: (idx: number[]) => number | null,
+  n: number,
+  options: { iterations?: number; seed?: number } = {},
+): BootstrapCI {
+  return bootstrapCIs95((idx) => [statistic(idx)], 1, n, options)[0]!;
+}
+
+/**
+ * Several statistics over the same resamples (what one bootstrapCI95 call per
+ * statistic with the same seed would give, at the cost of one): `statistics`
+ * returns `k` values per resample.
+ */
+export function bootstrapCIs95(
+  statistics: (idx: number[]) => readonly (number | null)[],
+  k: number,
+  n: number,
+  options: { iterations?: number; seed?: number } = {},
+): BootstrapCI[] {
+  assertCount('n', n);
+  const iterations = options.iterations ?? 2000;
+  assertCount('iterations', iterations);
+  const estimates = statistics(Array.from({ length: n }, (_, i) => i)).map(finiteOrNull);
+  const values = Array.from({ length: k }, () => [] as number[]);
+  if (n > 0) {
+    const rand = mulberry32(options.seed ?? 1);
+    const idx = new Array<number>(n);
+    for (let it = 0; it < iterations; it++) {
+      for (let i = 0; i < n; i++) idx[i] = Math.floor(rand() * n);
+      statistics(idx).forEach((x, j) => {
+        const v = finiteOrNull(x);
+        if (v !== null) values[j]!.push(v);
+      });
+    }
+  }
+  return values.map((vs, j) => {
+    const estimate = estimates[j] ?? null;
+    if (vs.length === 0) return { estimate, ci95: null, iterations, valid_iterations: 0 };
+    vs.sort((u, v) => u - v);
+    return { estimate, ci95: [quantile(vs, 0.025)!, quantile(vs, 0.975)!], iterations, valid_iterations: vs.length };
+  });
+}
