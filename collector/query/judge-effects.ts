@@ -1,5 +1,4 @@
-/** The traces of one triple scored by both judge versions, reduced (the rows compare-judges reads). */
-export interface JudgedTriple {
+export interface JudgeTripleEffect {
   dataset: string;
   dataset_version: string;
   model: string;
@@ -7,29 +6,20 @@ export interface JudgedTriple {
   prompt_version: string;
   /** Traces with a result from both versions. */
   n: number;
-  /** Of those, labeled pass/fail by both, and passed under a, under b. */
+  /** Of those, labeled pass/fail by both. */
   n_labeled: number;
-  pass_a: number;
-  pass_b: number;
+  pass_rate_a: number | null;
+  pass_rate_b: number | null;
   /** Traces scored by both versions, and their mean score under each. */
   n_scored: number;
   mean_a: number | null;
   mean_b: number | null;
 }
 
-export interface JudgeTripleEffect {
-  dataset: string;
-  dataset_version: string;
-  model: string;
-  prompt: string;
-  prompt_version: string;
-  n: number;
-  n_labeled: number;
-  pass_rate_a: number | null;
-  pass_rate_b: number | null;
-  n_scored: number;
-  mean_a: number | null;
-  mean_b: number | null;
+/** The traces of one triple scored by both judge versions, reduced (the rows compare-judges reads): passes counted, not rated. */
+export interface JudgedTriple extends Omit<JudgeTripleEffect, 'pass_rate_a' | 'pass_rate_b'> {
+  pass_a: number;
+  pass_b: number;
 }
 
 export interface JudgeConclusion {

@@ -40,20 +40,11 @@ export interface Triple {
 /** The key a group of traces is reported under; extra keys (e.g. none) can be added by callers. */
 export const TRIPLE_KEY = ['dataset', 'dataset_version', 'model', 'prompt', 'prompt_version'] as const;
 
-interface TripleRow {
-  dataset: string;
-  dataset_version: string;
-  model: string;
-  prompt: string;
-  prompt_version: string;
-  n_traces: number;
-  n_success: number;
-  n_errors: number;
-  input_tokens: number;
-  output_tokens: number;
+type TripleCounts = Pick<Triple, (typeof TRIPLE_KEY)[number] | 'n_traces' | 'n_success' | 'n_errors' | 'input_tokens' | 'output_tokens' | 'unpriced_traces'>;
+
+interface TripleRow extends TripleCounts {
   cost_usd: number;
   priced_traces: number;
-  unpriced_traces: number;
   latency: [number | null, number | null];
   first_ns: string;
   last_ns: string;
