@@ -4,8 +4,8 @@ import { type RunningCollector, startCollector } from '../../collector/server.js
 import { type FakeClickHouse, startFakeClickHouse } from '../helpers/clickhouse-http.js';
 import { getJson } from '../helpers/collector.js';
 import { expectTriplesMatch } from '../helpers/expect-triples.js';
-import { makeSender } from '../helpers/otel.js';
-import { planTasks, sendJudgements, sendTasks } from '../helpers/scenario.js';
+import { planTasks } from '../helpers/scenario.js';
+import { sendScenario } from '../helpers/send-scenario.js';
 import { serverModeEnv } from '../helpers/server-mode.js';
 
 // The triples-e2e scenario with the collector in server mode: configured only
@@ -22,29 +22,12 @@ describe('server mode: OTLP ingest through @clickhouse/client into /api/triples'
   beforeAll(async () => {
     fake = await startFakeClickHouse({ user: 'collector', password: 's3cret!' });
     collector = await start();
-    const url = collector.url;
-    const quarter = Math.ceil(tasks.length / 4);
-    const parts = [
-      { encoding: 'protobuf', gzip: false, batch: false },
-      { encoding: 'protobuf', gzip: true, batch: true },
-      { encoding: 'json', gzip: false, batch: true },
-      { encoding: 'json', gzip: true, batch: false },
-    ] as const;
-    const roots = [];
-    for (const [i, p] of parts.entries()) {
+    await sendScenario(collector.url, tasks, (i) => {
       // ClickHouse refuses an insert before running it: the driver resends it.
       if (i === 1) fake.failNext(2, { kind: 'exception', code: 252, type: 'TOO_MANY_PARTS', text: 'Too many parts (3001)' }, SPAN_INSERT);
       // An insert runs but its answer is lost: the collector answers 503, the exporter re-sends, dedup drops what landed.
       if (i === 2) fake.failNext(1, { kind: 'lost-answer' }, SPAN_INSERT);
-      const sender = makeSender({ url, ...p });
-      roots.push(...(await sendTasks(sender, tasks.slice(i * quarter, (i + 1) * quarter))));
-      await sender.shutdown();
-    }
-    const judge = makeSender({ url, encoding: 'protobuf', gzip: true, batch: true });
-    await sendJudgements(judge, roots, tasks, 'j1', (t) => 1 - t.scores.j1!);
-    await sendJudgements(judge, roots, tasks, 'j1', (t) => t.scores.j1!, Date.UTC(2026, 9, 3));
-    await sendJudgements(judge, roots, tasks, 'j2', (t) => t.scores.j2!);
-    await judge.shutdown();
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
-import { makeSender } from '../helpers/otel.js';
 import { expectTriplesMatch } from '../helpers/expect-triples.js';
-import { planTasks, sendJudgements, sendTasks } from '../helpers/scenario.js';
+import { planTasks } from '../helpers/scenario.js';
+import { sendScenario } from '../helpers/send-scenario.js';
 
 describe('OTLP ingest from real OTel exporters into /api/triples', () => {
   let collector: RunningCollector;
@@ -11,28 +11,7 @@ describe('OTLP ingest from real OTel exporters into /api/triples', () => {
 
   beforeAll(async () => {
     collector = await startTestCollector();
-    const url = collector.url;
-    // Tasks over four exporter set-ups: protobuf and JSON, gzip on and off, per-span and batched requests.
-    const quarter = Math.ceil(tasks.length / 4);
-    const parts = [
-      { encoding: 'protobuf', gzip: false, batch: false },
-      { encoding: 'protobuf', gzip: true, batch: true },
-      { encoding: 'json', gzip: false, batch: true },
-      { encoding: 'json', gzip: true, batch: false },
-    ] as const;
-    const roots = [];
-    for (const [i, p] of parts.entries()) {
-      const sender = makeSender({ url, ...p });
-      roots.push(...(await sendTasks(sender, tasks.slice(i * quarter, (i + 1) * quarter))));
-      await sender.shutdown();
-    }
-    // Judges run later, in their own traces, linked to the stored task roots.
-    const judge = makeSender({ url, encoding: 'protobuf', gzip: true, batch: true });
-    await sendJudgements(judge, roots, tasks, 'j1', (t) => 1 - t.scores.j1!);
-    // A later re-run of judge j1 on the same traces replaces the earlier score.
-    await sendJudgements(judge, roots, tasks, 'j1', (t) => t.scores.j1!, Date.UTC(2026, 9, 3));
-    await sendJudgements(judge, roots, tasks, 'j2', (t) => t.scores.j2!);
-    await judge.shutdown();
+    await sendScenario(collector.url, tasks);
   }, 120_000);
 
   afterAll(async () => {
