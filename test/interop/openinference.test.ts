@@ -7,6 +7,7 @@ import type { RunningCollector } from '../../collector/server.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { type MockOpenAI, type MockUsage, startMockOpenAI, usageHeaders } from './helpers/mock-openai.js';
 import { startTracing } from './helpers/tracing.js';
+import { faqTriple } from './helpers/triple.js';
 
 /** USD per 1M tokens (cached input read at its own price), written out here independently of src/pricing.ts. */
 const PRICES: Record<string, { input: number; cached: number; output: number }> = {
@@ -98,13 +99,7 @@ describe('OpenInference (@arizeai/openinference-instrumentation-openai) spans fr
     await collector?.close();
   });
 
-  const triple = async (model: string, promptVersion: string) => {
-    const { status, body } = await getJson(collector, `/api/triples?dataset=faq&prompt_version=${promptVersion}`);
-    expect(status).toBe(200);
-    const rows = (body.triples as any[]).filter((t) => t.model === model);
-    expect(rows, `${model} ${promptVersion}`).toHaveLength(1);
-    return rows[0];
-  };
+  const triple = (model: string, promptVersion: string) => faqTriple(collector, model, promptVersion);
 
   it('emits llm.* model, token and context attributes on each call span (what the mapping relies on)', () => {
     const spans = tracing.emittedBy(SCOPE);
