@@ -48,6 +48,7 @@ for (const path of ENDPOINTS) {
     figure: `${label}: GET ${path.split('?')[0]}`,
     value: status === 200 ? `${fmt(median)} ms` : `HTTP ${status}`,
     ratio: status === 200 ? (median < 1000 ? 'under 1 s' : 'OVER 1 s') : '',
+    ...(status === 200 ? { endpoint: path.split('?')[0], ms: median, spans } : {}),
   });
 }
 

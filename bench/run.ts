@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import type { Figure } from './util.js';
+import { type Figure, fmt } from './util.js';
 
 /**
  * `npm run bench [-- --quick] [-- --only ingest,query]`: runs each benchmark
@@ -20,6 +20,26 @@ const BENCHES: Array<{ name: string; args: string[] }> = [
   { name: 'memory', args: ['bench/memory.ts'] },
   { name: 'storage', args: ['bench/storage.ts'] },
 ];
+
+/** Each endpoint's time at the largest size over its time at the smallest, against the ≤ 3× goal for 10× the data. */
+function scaling(figures: Figure[]): Array<Figure & { bench: string }> {
+  const byEndpoint = new Map<string, Figure[]>();
+  for (const f of figures) if (f.endpoint && f.ms !== undefined && f.spans) byEndpoint.set(f.endpoint, [...(byEndpoint.get(f.endpoint) ?? []), f]);
+  return [...byEndpoint.entries()].flatMap(([endpoint, fs]) => {
+    if (fs.length < 2) return [];
+    const sorted = fs.sort((x, y) => x.spans! - y.spans!);
+    const small = sorted[0]!;
+    const large = sorted.at(-1)!;
+    const times = large.ms! / small.ms!;
+    const data = large.spans! / small.spans!;
+    return [{
+      bench: 'query',
+      figure: `${endpoint}: time at ${fmt(large.spans! / 1e6, 1)}M / at ${fmt(small.spans! / 1e6, 1)}M spans`,
+      value: `${fmt(times, 1)}×`,
+      ratio: `for ${fmt(data, 0)}× the data (goal ≤ ${fmt(data * 0.3, 0)}×)`,
+    }];
+  });
+}
 
 function run(args: string[]): Promise<{ code: number; figures: Figure[] }> {
   return new Promise((resolve) => {
@@ -49,6 +69,7 @@ for (const b of BENCHES.filter((x) => !only || only.includes(x.name))) {
   if (r.code !== 0) failed += 1;
   all.push(...r.figures.map((f) => ({ ...f, bench: b.name })));
 }
+all.push(...scaling(all));
 console.log('\n| benchmark | figure | value | ratio |\n|---|---|---|---|');
 for (const f of all) console.log(`| ${f.bench} | ${f.figure.trim()} | ${f.value} | ${f.ratio ?? ''} |`);
 if (failed) {

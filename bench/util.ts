@@ -6,6 +6,10 @@ export interface Figure {
   figure: string;
   value: string;
   ratio?: string;
+  /** For figures the runner relates across runs (query time at two scales): the endpoint and its time. */
+  endpoint?: string;
+  ms?: number;
+  spans?: number;
 }
 
 /** Prints a result line the runner collects (`BENCH {json}`), plus a readable line. */
