@@ -17,4 +17,4 @@ RUN mkdir -p .evaltrace && chown node:node .evaltrace
 USER node
 EXPOSE 4318
 # What `npm start` runs, without npm in between: node is PID 1 and gets SIGTERM for a graceful shutdown.
-CMD ["node", "--import", "tsx", "collector/main.ts"]
+CMD ["node", "--max-semi-space-size=2", "--import", "tsx", "collector/main.ts"]

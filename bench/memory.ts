@@ -12,16 +12,26 @@ const LOAD_SECONDS = QUICK ? 3 : 60;
 const SETTLE_SECONDS = QUICK ? 2 : 15;
 const BOUND_MB = 300;
 
-const rssMb = (pid: number) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
+interface Rss {
+  total: number;
+  /** Anonymous memory: heaps, caches, buffers — what the process really holds. */
+  anon: number;
+  /** File-backed pages, mostly libchdb.so's code: clean, shared, and dropped by the kernel under pressure. */
+  file: number;
+}
+
+const rssMb = (pid: number): Rss => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { total: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 };
+const show = (r: Rss) => `${fmt(r.total)} MB (${fmt(r.anon)} anon + ${fmt(r.file)} file)`;
 
 const child = await spawnCollector(tempDataDir(), await freePort());
 const pid = child.proc.pid!;
 await new Promise((r) => setTimeout(r, 1000));
 const baseline = rssMb(pid);
-const samples: number[] = [];
+const samples: Rss[] = [];
 const sampler = setInterval(() => samples.push(rssMb(pid)), 250);
 const factory = payloads('protobuf');
 let spans = 0;
@@ -38,12 +48,16 @@ await Promise.all(
 clearInterval(sampler);
 await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
 const after = rssMb(pid);
-const peak = Math.max(...samples);
+const peak = samples.reduce((a, b) => (b.total > a.total ? b : a), baseline);
 child.proc.kill('SIGTERM');
 await child.exited;
 report('memory', [
-  { figure: 'collector RSS at start (idle)', value: `${fmt(baseline)} MB` },
-  { figure: `collector RSS peak during ${LOAD_SECONDS} s of max-rate ingest`, value: `${fmt(peak)} MB`, ratio: `${peak <= BOUND_MB ? 'within' : 'OVER'} the ${BOUND_MB} MB bound` },
+  { figure: 'collector RSS at start (idle)', value: show(baseline) },
+  {
+    figure: `collector RSS peak during ${LOAD_SECONDS} s of max-rate ingest`,
+    value: show(peak),
+    ratio: `${peak.total <= BOUND_MB ? 'within' : 'OVER'} the ${BOUND_MB} MB bound (anonymous part ${peak.anon <= BOUND_MB ? 'within' : 'OVER'} it)`,
+  },
   { figure: `  spans ingested meanwhile`, value: fmt(spans) },
-  { figure: `collector RSS ${SETTLE_SECONDS} s after the load`, value: `${fmt(after)} MB`, ratio: `${fmt(after - baseline)} MB above start` },
+  { figure: `collector RSS ${SETTLE_SECONDS} s after the load`, value: show(after), ratio: `${fmt(after.total - baseline.total)} MB above start` },
 ]);

@@ -21,7 +21,7 @@ export interface ChildCollector {
 
 /** Runs the collector exactly as `npm start` does, in its own process. */
 export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildCollector> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'collector/main.ts'], {
+  const proc = spawn(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', 'collector/main.ts'], {
     env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
