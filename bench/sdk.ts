@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { context, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { fmt, QUICK, report } from './util.js';
 
@@ -17,11 +18,16 @@ import { fmt, QUICK, report } from './util.js';
  * saved before any patching) alternate with blocks of the variant, and the
  * figure is CPU time per call, which a busy shared machine disturbs far less
  * than wall time. Added cost = variant − unwrapped of the same process.
+ * Every process sets OTel up as a Node app does (a registered provider with
+ * one batch export pipeline and the AsyncLocalStorage context manager), so
+ * the variants differ only in their instrumentation.
  */
 type Variant = 'bare-span' | 'evaltrace' | 'openllmetry' | 'openinference';
 const VARIANTS: Variant[] = ['bare-span', 'evaltrace', 'openllmetry', 'openinference'];
-const BLOCK = 100;
+const BLOCK = 200;
 const BLOCKS = QUICK ? 4 : 40;
+/** Discarded first: until the JIT settles, a block's cost depends on which variant it happened to run. */
+const WARMUP_BLOCKS = QUICK ? 2 : 20;
 
 class Discard implements SpanExporter {
   export(_spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void) {
@@ -44,8 +50,12 @@ const mockApi: typeof fetch = async () =>
 
 async function measure(variant: Variant): Promise<{ base: number; variant: number }> {
   const original = OpenAI.Chat.Completions.prototype.create;
-  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new Discard(), { maxQueueSize: 100_000 })] });
-  trace.setGlobalTracerProvider(provider);
+  // Each variant gets one export pipeline (a batch processor into a discarding
+  // exporter) and the AsyncLocalStorage context manager, whose promise hooks
+  // the unwrapped calls then pay alike: NodeTracerProvider.register() for the
+  // others, evaltrace's own init() (the Node SDK) for evaltrace.
+  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new Discard(), { maxQueueSize: 100_000 })] });
+  if (variant !== 'evaltrace') provider.register();
   const params = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'What is 2 + 2?' }] };
   const plain = new OpenAI({ apiKey: 'bench', baseURL: 'http://mock.invalid/v1', fetch: mockApi, maxRetries: 0 });
   const client = new OpenAI({ apiKey: 'bench', baseURL: 'http://mock.invalid/v1', fetch: mockApi, maxRetries: 0 });
@@ -79,8 +89,10 @@ async function measure(variant: Variant): Promise<{ base: number; variant: numbe
     const c = process.cpuUsage(c0);
     return c.user + c.system;
   };
-  await block(baseline);
-  await block(instrumented);
+  for (let b = 0; b < WARMUP_BLOCKS; b++) {
+    await block(baseline);
+    await block(instrumented);
+  }
   let base = 0;
   let inst = 0;
   for (let b = 0; b < BLOCKS; b++) {
