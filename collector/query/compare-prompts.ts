@@ -54,6 +54,8 @@ interface ExampleRow {
   input_tokens: number;
   output_tokens: number;
   latency_ms: number | null;
+  /** Traces with a result of the chosen score (scored or not). */
+  n_judged: number;
   n_scored: number;
   score: number | null;
   n_labeled: number;
@@ -73,11 +75,16 @@ export async function comparePrompts(store: Store, project: string, q: ComparePr
   const params: QueryParams = { project, v_a: q.a, v_b: q.b };
   const versions = `prompt_version_k IN (${CODE_OF('{v_a:String}')}, ${CODE_OF('{v_b:String}')})`;
   const tracesCte = `t AS (${tracesSql(q, params, versions)})`;
-  const choices = await scoreChoices(store, tracesCte, { ...params }, q);
+  // The project's matching scores answer without a pass over the traces when
+  // there are none; several are narrowed to the compared traces.
+  const inProject = await scoreChoices(store, tracesCte, { ...params }, q, false);
+  const choices = inProject.length > 1 ? await scoreChoices(store, tracesCte, { ...params }, q) : inProject;
   // A judge filter that matches no score is the caller's mistake only when there are traces to score.
-  const score = choices.length === 0 && !(await anyTrace(store, tracesCte, params)) ? null : pickScore(choices, q);
+  let score = choices.length === 0 && !(await anyTrace(store, tracesCte, params)) ? null : pickScore(choices, q);
   if (score) Object.assign(params, { s_judge: score.judge, s_version: score.judge_version, s_evaluation: score.evaluation });
   const rows = await store.query<ExampleRow>(exampleSql(tracesCte, score !== null), params);
+  // The project's only matching score may never have judged these traces: then none matched after all.
+  if (score && inProject.length === 1 && rows.every((r) => r.n_judged === 0)) score = rows.length > 0 ? pickScore([], q) : null;
   const byModel = new Map<string, ExampleRow[]>();
   for (const r of rows) {
     const group = byModel.get(r.model);
@@ -119,6 +126,7 @@ function exampleSql(tracesCte: string, scored: boolean): string {
       avg(input_tokens) AS input_tokens,
       avg(output_tokens) AS output_tokens,
       avg(latency_ms) AS latency_ms,
+      countIf(e != 0) AS n_judged,
       countIf(${hasScore}) AS n_scored,
       if(n_scored > 0, avgIf(${SCORE_OF('e')}, ${hasScore}), NULL) AS score,
       countIf(${PASS_CODE('e')} > 0) AS n_labeled,

@@ -17,14 +17,16 @@ const describe = (c: ScoreChoice) => `judge=${c.judge} judge_version=${c.judge_v
 
 /**
  * The (judge, judge version, evaluation) triples that scored the traces of
- * `tracesCte` (a CTE named t), narrowed by the caller's judge filters.
+ * `tracesCte` (a CTE named t), narrowed by the caller's judge filters; with
+ * `overTraces` false, those of the whole project (no pass over the traces):
+ * a superset, equal when it is empty.
  */
-export async function scoreChoices(store: Store, tracesCte: string, params: QueryParams, f: JudgeFilter): Promise<ScoreChoice[]> {
+export async function scoreChoices(store: Store, tracesCte: string, params: QueryParams, f: JudgeFilter, overTraces = true): Promise<ScoreChoice[]> {
   return store.query<ScoreChoice>(
-    `WITH ${tracesCte}
+    `${overTraces ? `WITH ${tracesCte}` : ''}
      SELECT judge_name AS judge, judge_version, name AS evaluation
      FROM (${JUDGE_KEYS_SQL})
-     WHERE key IN (${KEYS_OVER_T}) AND ${judgeWhere(f, params)}
+     WHERE ${overTraces ? `key IN (${KEYS_OVER_T})` : '1'} AND ${judgeWhere(f, params)}
      GROUP BY judge, judge_version, evaluation
      ORDER BY judge, judge_version, evaluation
      SETTINGS prefer_column_name_to_alias = 1`,

@@ -190,6 +190,13 @@ describe('GET /api/compare/prompts: which score, and bad requests', () => {
     expect(body.error.message).toMatch(/judge/);
   });
 
+  it('answers 400 when the judge filter matches a score of the project that never judged the compared traces', async () => {
+    // Only s1 (tone) matches in the project, and it judged the "answer" prompt, not "draft".
+    const { status, body } = await compare('prompt=draft&a=v1&b=v2&judge_version=s1');
+    expect(status).toBe(400);
+    expect(body.error.message).toMatch(/no evaluation matches/);
+  });
+
   it('answers 400 naming the parameter for missing, unknown, equal or malformed parameters', async () => {
     const cases: [string, RegExp][] = [
       ['a=v1&b=v2', /prompt/],
