@@ -4,23 +4,19 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
-import { definePrompt, task, withVersions, wrap } from '../../src/index.js';
-import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';
-import { type TestTelemetry, initInMemory } from './helpers/telemetry.js';
+import { definePrompt, task, withVersions } from '../../src/index.js';
+import type { MockLlm } from './helpers/mock-llm.js';
+import type { TestTelemetry } from './helpers/telemetry.js';
+import { startWrapped, stopWrapped } from './helpers/wrapped.js';
 
 let llm: MockLlm;
 let otel: TestTelemetry;
 let client: OpenAI;
 
 beforeAll(async () => {
-  llm = await startMockLlm();
-  otel = initInMemory();
-  client = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiURL, maxRetries: 0 }));
+  ({ llm, otel, client } = await startWrapped());
 });
-afterAll(async () => {
-  await otel.shutdown();
-  await llm.close();
-});
+afterAll(() => stopWrapped({ llm, otel }));
 beforeEach(() => otel.reset());
 
 const meta = {

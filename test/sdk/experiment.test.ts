@@ -2,22 +2,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
-import { definePrompt, runExperiment, wrap } from '../../src/index.js';
-import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';
-import { type TestTelemetry, initInMemory } from './helpers/telemetry.js';
+import { definePrompt, runExperiment } from '../../src/index.js';
+import type { MockLlm } from './helpers/mock-llm.js';
+import type { TestTelemetry } from './helpers/telemetry.js';
+import { startWrapped, stopWrapped } from './helpers/wrapped.js';
 
 let llm: MockLlm;
 let otel: TestTelemetry;
 let client: OpenAI;
 beforeAll(async () => {
-  llm = await startMockLlm();
-  otel = initInMemory();
-  client = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiURL, maxRetries: 0 }));
+  ({ llm, otel, client } = await startWrapped());
 });
-afterAll(async () => {
-  await otel.shutdown();
-  await llm.close();
-});
+afterAll(() => stopWrapped({ llm, otel }));
 beforeEach(() => otel.reset());
 
 const prompt = definePrompt({ name: 'qa', version: 'v1', template: 'Q: {{q}}' });

@@ -2,9 +2,10 @@ import { trace } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
-import { definePrompt, task, withVersions, wrap } from '../../src/index.js';
-import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';
-import { type TestTelemetry, initInMemory } from './helpers/telemetry.js';
+import { definePrompt, task, withVersions } from '../../src/index.js';
+import type { MockLlm } from './helpers/mock-llm.js';
+import type { TestTelemetry } from './helpers/telemetry.js';
+import { startWrapped, stopWrapped } from './helpers/wrapped.js';
 
 /**
  * Each scope computes its span attributes once and reuses them for every span
@@ -16,14 +17,9 @@ let otel: TestTelemetry;
 let client: OpenAI;
 
 beforeAll(async () => {
-  llm = await startMockLlm();
-  otel = initInMemory();
-  client = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiURL, maxRetries: 0 }));
+  ({ llm, otel, client } = await startWrapped());
 });
-afterAll(async () => {
-  await otel.shutdown();
-  await llm.close();
-});
+afterAll(() => stopWrapped({ llm, otel }));
 
 const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
 

@@ -4,22 +4,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
 import { PRICE_TABLE_VERSION, costUsd } from '../../src/pricing.js';
 import { wrap } from '../../src/index.js';
-import { type MockLlm, USAGE, snapshotOf, startMockLlm } from './helpers/mock-llm.js';
-import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';
+import { type MockLlm, USAGE, snapshotOf } from './helpers/mock-llm.js';
+import { type TestTelemetry, only } from './helpers/telemetry.js';
+import { startWrapped, stopWrapped } from './helpers/wrapped.js';
 
 let llm: MockLlm;
 let otel: TestTelemetry;
 let client: OpenAI;
 
 beforeAll(async () => {
-  llm = await startMockLlm();
-  otel = initInMemory();
-  client = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiURL, maxRetries: 0 }));
+  ({ llm, otel, client } = await startWrapped());
 });
-afterAll(async () => {
-  await otel.shutdown();
-  await llm.close();
-});
+afterAll(() => stopWrapped({ llm, otel }));
 beforeEach(() => otel.reset());
 
 const question = [{ role: 'user' as const, content: 'What is 2+2?' }];
