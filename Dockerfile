@@ -11,10 +11,13 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY collector ./collector
 COPY clickhouse ./clickhouse
+COPY scripts ./scripts
+# Plain JavaScript in dist/: node runs it without a TypeScript loader (what `npm start` does first).
+RUN node scripts/build.mjs
 # Embedded mode keeps its data in ./.evaltrace (a volume in practice), writable by the unprivileged user.
 RUN mkdir -p .evaltrace && chown node:node .evaltrace
 
 USER node
 EXPOSE 4318
 # What `npm start` runs, without npm in between: node is PID 1 and gets SIGTERM for a graceful shutdown.
-CMD ["node", "--max-semi-space-size=2", "--import", "tsx", "collector/main.ts"]
+CMD ["node", "--max-semi-space-size=2", "dist/collector/main.js"]

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
     // chdb allows one data directory per process: every test file runs in its own fork.
     pool: 'forks',
     isolate: true,

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { type Figure, fmt } from './util.js';
 
@@ -59,6 +59,8 @@ function run(args: string[]): Promise<{ code: number; figures: Figure[] }> {
   });
 }
 
+// The ingest and memory benchmarks start the collector as `npm start` does: from the built JavaScript.
+execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 const machine = `${cpus().length} cores, ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
 console.log(`evaltrace benchmarks${quick ? ' (quick)' : ''} on ${machine}, ${new Date().toISOString().slice(0, 10)}\n`);
 const all: Array<Figure & { bench: string }> = [];

@@ -108,7 +108,10 @@ describe('Dockerfile', () => {
 
   it('copies everything the collector reads at run time, and starts it as npm start does', () => {
     const copied = args('COPY').map((a) => a.split(/\s+/)[0]);
-    expect(copied).toEqual(expect.arrayContaining(['src', 'collector', 'clickhouse']));
+    expect(copied).toEqual(expect.arrayContaining(['src', 'collector', 'clickhouse', 'scripts']));
+    // npm start builds dist/ first (prestart); the image builds it once, after the sources are in.
+    const build = (JSON.parse(read('package.json')) as { scripts: { prestart: string } }).scripts.prestart;
+    expect(position('RUN', new RegExp(`^${build}$`))).toBeGreaterThan(position('COPY', /^collector\b/));
     const cmd = JSON.parse(args('CMD')[0]!) as string[];
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
     expect([['npm', 'start'], start.split(' ')]).toContainEqual(cmd);

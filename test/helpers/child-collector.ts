@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A free loopback port, so a restarted collector can come back on the same address. */
@@ -19,9 +20,19 @@ export interface ChildCollector {
   exited: Promise<number | null>;
 }
 
-/** Runs the collector exactly as `npm start` does, in its own process. */
+/** The node arguments of `npm start`, read from package.json so the two cannot drift apart. */
+function startArgs(): string[] {
+  const [node, ...args] = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`npm start is expected to run node, not ${node}`);
+  const entry = args.at(-1)!;
+  // vitest's global setup and bench/run.ts build dist/ first; a bench run on its own must too.
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  return args;
+}
+
+/** Runs the collector exactly as `npm start` does (after its build), in its own process. */
 export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildCollector> {
-  const proc = spawn(process.execPath, ['--max-semi-space-size=2', '--import', 'tsx', 'collector/main.ts'], {
+  const proc = spawn(process.execPath, startArgs(), {
     env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
