@@ -30,7 +30,8 @@ export async function loadMigrations(dir = SCHEMA_DIR): Promise<Migration[]> {
  * Applies the migrations not yet recorded in schema_migrations; safe to run at
  * every start. A migration may replace a materialized view and its table; on
  * a store that already had a schema the views' tables are then rebuilt from
- * the base tables, so they cover the data stored before.
+ * the base tables, so they cover the data stored before. Migrations that
+ * create no view (settings, new tables) cost no rebuild.
  */
 export async function migrate(store: Store): Promise<number> {
   await store.command(
@@ -41,17 +42,17 @@ export async function migrate(store: Store): Promise<number> {
     (await store.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
   );
   let latest = 0;
-  let changed = false;
+  let viewsReplaced = false;
   for (const m of await loadMigrations()) {
     latest = Math.max(latest, m.version);
     if (applied.has(m.version)) continue;
-    changed = true;
+    viewsReplaced ||= m.statements.some((sql) => /^CREATE MATERIALIZED VIEW\b/i.test(sql));
     for (const sql of m.statements) await store.command(sql);
     await store.command('INSERT INTO schema_migrations (version, name) VALUES ({v:UInt32}, {n:String})', {
       v: m.version,
       n: m.name,
     });
   }
-  if (changed && applied.size > 0) await rebuildViews(store);
+  if (viewsReplaced && applied.size > 0) await rebuildViews(store);
   return latest;
 }
