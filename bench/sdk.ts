@@ -17,7 +17,9 @@ import { fmt, QUICK, report } from './util.js';
  * process. Within a process, blocks of unwrapped calls (the original method,
  * saved before any patching) alternate with blocks of the variant, and the
  * figure is CPU time per call, which a busy shared machine disturbs far less
- * than wall time. Added cost = variant − unwrapped of the same process.
+ * than wall time. Added cost = the median over block pairs of variant −
+ * unwrapped in the same process: a pair runs back to back, so a slow moment
+ * of the shared machine moves both, and the median drops the pairs it split.
  * Every process sets OTel up as a Node app does (a registered provider with
  * one batch export pipeline and the AsyncLocalStorage context manager), so
  * the variants differ only in their instrumentation.
@@ -48,7 +50,7 @@ const COMPLETION = JSON.stringify({
 const mockApi: typeof fetch = async () =>
   new Response(COMPLETION, { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'req_bench' } });
 
-async function measure(variant: Variant): Promise<{ base: number; variant: number }> {
+async function measure(variant: Variant): Promise<{ base: number; added: number }> {
   const original = OpenAI.Chat.Completions.prototype.create;
   // Each variant gets one export pipeline (a batch processor into a discarding
   // exporter) and the AsyncLocalStorage context manager, whose promise hooks
@@ -93,13 +95,20 @@ async function measure(variant: Variant): Promise<{ base: number; variant: numbe
     await block(baseline);
     await block(instrumented);
   }
-  let base = 0;
-  let inst = 0;
+  const base: number[] = [];
+  const added: number[] = [];
   for (let b = 0; b < BLOCKS; b++) {
-    base += await block(baseline);
-    inst += await block(instrumented);
+    const unwrapped = await block(baseline);
+    base.push(unwrapped);
+    added.push((await block(instrumented)) - unwrapped);
   }
-  return { base: base / (BLOCK * BLOCKS), variant: inst / (BLOCK * BLOCKS) };
+  return { base: median(base) / BLOCK, added: median(added) / BLOCK };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 const variantArg = process.argv.indexOf('--variant');
@@ -108,7 +117,7 @@ if (variantArg > 0) {
   process.exit(0);
 }
 
-function runVariant(v: Variant): Promise<{ base: number; variant: number }> {
+function runVariant(v: Variant): Promise<{ base: number; added: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bench/sdk.ts', '--variant', v, ...(QUICK ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -121,9 +130,9 @@ function runVariant(v: Variant): Promise<{ base: number; variant: number }> {
   });
 }
 
-const results = new Map<Variant, { base: number; variant: number }>();
+const results = new Map<Variant, { base: number; added: number }>();
 for (const v of VARIANTS) results.set(v, await runVariant(v));
-const added = (v: Variant) => results.get(v)!.variant - results.get(v)!.base;
+const added = (v: Variant) => results.get(v)!.added;
 const bare = added('bare-span');
 report('sdk', [
   { figure: `unwrapped chat.completions.create (mock API, ${fmt(BLOCK * BLOCKS)} calls)`, value: `${fmt(results.get('bare-span')!.base, 1)} µs CPU/call` },
