@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from './filters.js';
 import { ciFromSummary, finiteOrNull } from './stats.js';
-import { DECODE, JUDGE_KEYS_SQL, NAMES_WITH, SCORE_ENTRY, SCORE_OF, type SummarySource } from './traces-sql.js';
+import { DECODE, JUDGE_KEYS_SQL, NAMES_WITH, SCORE_KEY, SCORE_OF, type SummarySource } from './traces-sql.js';
 
 export interface JudgeScore {
   judge: string;
@@ -66,9 +66,9 @@ const judgeOrder = (j: JudgeScore) => `${j.judge}\u0000${j.judge_version}\u0000$
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
  * One pass, no join: each trace row carries its latest result per judge key
- * (trace_rollup); the judge keys of interest are laid out as one array per
- * trace and -ForEach aggregates reduce them element-wise, so one GROUP BY
- * on value codes yields each triple with its per-judge statistics. Names
+ * (trace_rollup); each judge key of interest gets its own entry column and
+ * aggregates, so one GROUP BY on value codes yields each triple with its
+ * per-judge statistics. Names
  * are decoded per group. `source`: the rollup, or the raw tables for verification.
  */
 export async function triples(
@@ -84,6 +84,15 @@ export async function triples(
     judgeParams,
   );
   params.keys = judges.map((j) => j.key);
+  // Plain columns and aggregates per judge key, and one pass over a trace's
+  // entry keys to find them all: at 500k traces ~20% faster than -ForEach
+  // aggregates over per-trace arrays, or a lambda search per key.
+  const perKey = judges.map((_, i) => i + 1);
+  const entries = perKey.map(
+    (i) =>
+      `, scores[indexOf(score_keys, judge_keys[${i}])] AS e${i}, toUInt8(bitAnd(bitShiftRight(e${i}, 64), 7)) AS f${i}, ${SCORE_OF(`e${i}`)} AS s${i}`,
+  );
+  const list = (agg: (i: number) => string) => `[${perKey.map(agg).join(', ')}]`;
   const rows = await store.query<TripleRow>(
     `WITH ${NAMES_WITH}, arrayMap(k -> toUInt64(k), {keys:Array(String)}) AS judge_keys
      SELECT ${TRIPLE_KEY.map((c) => `${DECODE(`${c}_k`)} AS ${c}`).join(', ')},
@@ -98,25 +107,16 @@ export async function triples(
        quantilesExactInclusiveIf(0.5, 0.95)(assumeNotNull(latency_ms), latency_ms IS NOT NULL) AS latency,
        toString(min(start_ns)) AS first_ns,
        toString(max(start_ns)) AS last_ns,
-       sumForEach(judged) AS n_judged,
-       sumForEach(scored) AS n_scored,
-       avgIfForEach(score, scored) AS score_mean,
-       varSampIfForEach(score, scored) AS score_var,
-       sumForEach(labeled) AS n_labeled,
-       sumForEach(passed) AS n_pass
+       ${list((i) => `countIf(e${i} != 0)`)} AS n_judged,
+       ${list((i) => `countIf(f${i} % 2 = 1)`)} AS n_scored,
+       ${list((i) => `avgIf(s${i}, f${i} % 2 = 1)`)} AS score_mean,
+       ${list((i) => `varSampIf(s${i}, f${i} % 2 = 1)`)} AS score_var,
+       ${list((i) => `countIf(f${i} >= 2)`)} AS n_labeled,
+       ${list((i) => `countIf(f${i} >= 4)`)} AS n_pass
      FROM (
-       SELECT *,
-         arrayMap(x -> toUInt8(x != 0), entries) AS judged,
-         arrayMap(x -> toUInt8(bitAnd(bitShiftRight(x, 64), 7)), entries) AS flags,
-         arrayMap(f -> f % 2, flags) AS scored,
-         arrayMap(f -> toUInt8(f >= 2), flags) AS labeled,
-         arrayMap(f -> toUInt8(f >= 4), flags) AS passed,
-         arrayMap(x -> ${SCORE_OF('x')}, entries) AS score
-       FROM (
-         SELECT ${CODE_KEY}, success, has_error, input_tokens, output_tokens, cost_usd, llm_spans, unpriced_spans,
-           latency_ms, start_ns, arrayMap(key -> ${SCORE_ENTRY('scores', 'key')}, judge_keys) AS entries
-         FROM (${tracesSql(f, params, '1', source)})
-       )
+       SELECT ${CODE_KEY}, success, has_error, input_tokens, output_tokens, cost_usd, llm_spans, unpriced_spans,
+         latency_ms, start_ns, arrayMap(x -> ${SCORE_KEY('x')}, scores) AS score_keys${entries.join('')}
+       FROM (${tracesSql(f, params, '1', source)})
      )
      GROUP BY ${CODE_KEY}
      ORDER BY ${KEY}`,
