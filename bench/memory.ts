@@ -31,7 +31,7 @@ const rssMb = (pid: number): Rss => {
   return { total: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 };
 const show = (r: Rss) => `${fmt(r.total)} MB (${fmt(r.anon)} anon + ${fmt(r.file)} file)`;
-const within = (mb: number) => `${mb <= BOUND_MB ? 'within' : 'OVER'} the ${BOUND_MB} MB bound`;
+const verdict = (mb: number) => (mb <= BOUND_MB ? 'within' : 'OVER');
 
 async function measure(mode: string, env: Record<string, string>): Promise<Figure[]> {
   const child = await spawnCollector(tempDataDir(), await freePort(), env);
@@ -63,7 +63,7 @@ async function measure(mode: string, env: Record<string, string>): Promise<Figur
     {
       figure: `${mode}: RSS peak during ${LOAD_SECONDS} s of max-rate ingest`,
       value: show(peak),
-      ratio: `${within(peak.total)} (anonymous part ${within(peak.anon).replace(` the ${BOUND_MB} MB bound`, '')})`,
+      ratio: `${verdict(peak.total)} the ${BOUND_MB} MB bound (anonymous part ${verdict(peak.anon)})`,
     },
     { figure: `${mode}:   ingest rate meanwhile`, value: `${fmt(spans / LOAD_SECONDS)} spans/s` },
     { figure: `${mode}: RSS ${SETTLE_SECONDS} s after the load`, value: show(after), ratio: `${fmt(after.total - baseline.total)} MB above start` },

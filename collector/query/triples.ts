@@ -68,8 +68,8 @@ const judgeOrder = (j: JudgeScore) => `${j.judge}\u0000${j.judge_version}\u0000$
  * One pass, no join: each trace row carries its latest result per judge key
  * (trace_rollup); each judge key of interest gets its own entry column and
  * aggregates, so one GROUP BY on value codes yields each triple with its
- * per-judge statistics. Names
- * are decoded per group. `source`: the rollup, or the raw tables for verification.
+ * per-judge statistics. Names are decoded per group. `source`: the rollup,
+ * or the raw tables for verification.
  */
 export async function triples(
   store: Store,
