@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from './filters.js';
 import { ciFromSummary, finiteOrNull } from './stats.js';
-import { DECODE, JUDGE_KEYS_SQL, NAMES_WITH, SCORE_KEY, SCORE_OF, type SummarySource } from './traces-sql.js';
+import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, NAMES_WITH, PASS_CODE, SCORE_KEY, SCORE_OF, type SummarySource } from './traces-sql.js';
 
 export interface JudgeScore {
   judge: string;
@@ -90,7 +90,7 @@ export async function triples(
   const perKey = judges.map((_, i) => i + 1);
   const entries = perKey.map(
     (i) =>
-      `, scores[indexOf(score_keys, judge_keys[${i}])] AS e${i}, toUInt8(bitAnd(bitShiftRight(e${i}, 64), 7)) AS f${i}, ${SCORE_OF(`e${i}`)} AS s${i}`,
+      `, scores[indexOf(score_keys, judge_keys[${i}])] AS e${i}, ${HAS_SCORE(`e${i}`)} AS h${i}, ${PASS_CODE(`e${i}`)} AS p${i}, ${SCORE_OF(`e${i}`)} AS s${i}`,
   );
   const list = (agg: (i: number) => string) => `[${perKey.map(agg).join(', ')}]`;
   const rows = await store.query<TripleRow>(
@@ -108,11 +108,11 @@ export async function triples(
        toString(min(start_ns)) AS first_ns,
        toString(max(start_ns)) AS last_ns,
        ${list((i) => `countIf(e${i} != 0)`)} AS n_judged,
-       ${list((i) => `countIf(f${i} % 2 = 1)`)} AS n_scored,
-       ${list((i) => `avgIf(s${i}, f${i} % 2 = 1)`)} AS score_mean,
-       ${list((i) => `varSampIf(s${i}, f${i} % 2 = 1)`)} AS score_var,
-       ${list((i) => `countIf(f${i} >= 2)`)} AS n_labeled,
-       ${list((i) => `countIf(f${i} >= 4)`)} AS n_pass
+       ${list((i) => `countIf(h${i})`)} AS n_scored,
+       ${list((i) => `avgIf(s${i}, h${i})`)} AS score_mean,
+       ${list((i) => `varSampIf(s${i}, h${i})`)} AS score_var,
+       ${list((i) => `countIf(p${i} > 0)`)} AS n_labeled,
+       ${list((i) => `countIf(p${i} = 2)`)} AS n_pass
      FROM (
        SELECT ${CODE_KEY}, success, has_error, input_tokens, output_tokens, cost_usd, llm_spans, unpriced_spans,
          latency_ms, start_ns, arrayMap(x -> ${SCORE_KEY('x')}, scores) AS score_keys${entries.join('')}
