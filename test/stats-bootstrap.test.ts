@@ -4,7 +4,7 @@ import { expectJsonSafe } from './helpers/json-safe.js';
 
 describe('bootstrapCI95', () => {
   const data = Array.from({ length: 200 }, (_, i) => Math.sin(i * 12.9898) * 10 + 50);
-  const meanOf = (idx: number[]) => mean(idx.map((i) => data[i]!));
+  const meanOf = (idx: ArrayLike<number>) => mean(Array.from(idx, (i) => data[i]!));
 
   it('is deterministic for a seed and changes with the seed', () => {
     const a = bootstrapCI95(meanOf, data.length, { seed: 7 });
@@ -27,7 +27,8 @@ describe('bootstrapCI95', () => {
   it('drops resamples whose statistic is null (cost per success with no successes) and reports how many stayed', () => {
     const success = [true, false, false, false, false, false];
     const cost = [1, 1, 1, 1, 1, 1];
-    const costPerSuccess = (idx: number[]) => {
+    const costPerSuccess = (resample: ArrayLike<number>) => {
+      const idx = Array.from(resample);
       const s = idx.filter((i) => success[i]).length;
       return s === 0 ? null : idx.reduce((acc, i) => acc + cost[i]!, 0) / s;
     };

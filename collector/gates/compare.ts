@@ -4,7 +4,7 @@
  * query/stats.ts (and the paired pass-rate summary from query/paired.ts).
  */
 import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_SEED, pairedPassRate } from '../query/paired.js';
-import { bootstrapCI95, finiteOrNull, type Interval, mean, pairedTTest, proportionDiffCI95, welchTTest } from '../query/stats.js';
+import { bootstrapCI95, finiteOrNull, type Indices, type Interval, mean, pairedTTest, proportionDiffCI95, welchTTest } from '../query/stats.js';
 import { twoSampleBootstrapCI95 } from './bootstrap.js';
 import type { TraceFacts, Unit } from './evidence.js';
 import { aggregateValue, type Observation, type Observe, type ResolvedMetric, resampledValue } from './metrics.js';
@@ -62,7 +62,7 @@ export function comparePaired(m: ResolvedMetric, pairs: readonly (readonly [Unit
   }
   const valueA = resampledValue(m.aggregate, a);
   const valueB = resampledValue(m.aggregate, b);
-  const stat = (idx: number[]) => difference(valueA(idx), valueB(idx));
+  const stat = (idx: Indices) => difference(valueA(idx), valueB(idx));
   const boot = bootstrapCI95(stat, rows.length, BOOTSTRAP);
   return {
     ...counts,

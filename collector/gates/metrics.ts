@@ -5,7 +5,7 @@
  * the 0.95 quantile of the observed nums.
  */
 import { badRequest } from '../errors.js';
-import { quantile } from '../query/stats.js';
+import { type Indices, quantile } from '../query/stats.js';
 import type { TraceFacts } from './evidence.js';
 import { BUILTIN_METRICS, type BuiltinMetric, type Rule } from './schemas.js';
 
@@ -49,13 +49,13 @@ export function aggregateValue(aggregate: Aggregate, obs: readonly Observation[]
  * repetition): the same value as aggregateValue over their observations,
  * with the per-unit work done once, since it runs thousands of times.
  */
-export function resampledValue(aggregate: Aggregate, units: readonly (readonly Observation[])[]): (idx: readonly number[]) => number | null {
+export function resampledValue(aggregate: Aggregate, units: readonly (readonly Observation[])[]): (idx: Indices) => number | null {
   if (aggregate === 'p95') {
     const values = units.map((obs) => obs.map((o) => o.num));
     const buffer: number[] = [];
     return (idx) => {
       buffer.length = 0;
-      for (const i of idx) for (const v of values[i]!) buffer.push(v);
+      for (let k = 0; k < idx.length; k++) for (const v of values[idx[k]!]!) buffer.push(v);
       buffer.sort((x, y) => x - y);
       return buffer.length === 0 ? null : quantile(buffer, 0.95);
     };
@@ -65,9 +65,9 @@ export function resampledValue(aggregate: Aggregate, units: readonly (readonly O
   return (idx) => {
     let num = 0;
     let den = 0;
-    for (const i of idx) {
-      num += nums[i]!;
-      den += dens[i]!;
+    for (let k = 0; k < idx.length; k++) {
+      num += nums[idx[k]!]!;
+      den += dens[idx[k]!]!;
     }
     return den > 0 ? num / den : null;
   };

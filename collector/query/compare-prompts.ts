@@ -1,9 +1,9 @@
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, type TraceFilter, tracesSql } from './filters.js';
-import { type PairedCostPer, pairedCostPer, type PairedMeans, pairedMeans, type PairedPassRate, pairedPassRate } from './paired.js';
+import { type PairedCostPer, pairedCostPer, type PairedMeans, pairedMeans, type PairedOutcome, type PairedPassRate, pairedPassRate } from './paired.js';
 import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
 import { finiteOrNull } from './stats.js';
-import { CODE_OF, DECODE, HAS_SCORE, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF } from './traces-sql.js';
+import { DECODE, HAS_SCORE, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF } from './traces-sql.js';
 
 export interface ComparePromptsParams extends Omit<TraceFilter, 'prompt' | 'prompt_version'>, JudgeFilter {
   prompt: string;
@@ -72,9 +72,8 @@ const PAIRING =
  * example); pairing and statistics happen here.
  */
 export async function comparePrompts(store: Store, project: string, q: ComparePromptsParams): Promise<PromptComparison> {
-  const params: QueryParams = { project, v_a: q.a, v_b: q.b };
-  const versions = `prompt_version_k IN (${CODE_OF('{v_a:String}')}, ${CODE_OF('{v_b:String}')})`;
-  const tracesCte = `t AS (${tracesSql(q, params, versions)})`;
+  const params: QueryParams = { project, versions: [q.a, q.b] };
+  const tracesCte = `t AS (${tracesSql(q, params, '1', 'rollup', { prompt_version: 'versions' })})`;
   // The project's matching scores answer without a pass over the traces when
   // there are none; several are narrowed to the compared traces.
   const inProject = await scoreChoices(store, tracesCte, { ...params }, q, false);
@@ -163,8 +162,17 @@ function compareModel(model: string, examples: ExampleRow[], a: string): PromptM
   const passFraction = (r: ExampleRow) => r.n_pass / r.n_labeled;
   const { n_pairs: nScored, ...scoreStats } = pairedMeans(...values(scored, (r) => r.score!));
   const costStats = pairedMeans(...values(priced, costPerTask));
-  const costPer = (ps: typeof pairs, success: (r: ExampleRow) => number, what: string) =>
-    ps.length === 0 ? null : pairedCostPer(...values(ps, costPerTask), ...values(ps, success), what);
+  const outcome = (ps: typeof pairs, f: (r: ExampleRow) => number, what: string): PairedOutcome => {
+    const [a, b] = values(ps, f);
+    return { what, a, b };
+  };
+  const costPer = (ps: typeof pairs, outcomes: PairedOutcome[]) =>
+    ps.length === 0 ? outcomes.map(() => null) : pairedCostPer(...values(ps, costPerTask), outcomes);
+  // Usually every priced pair is labeled: then both share one bootstrap (same pairs, same resamples).
+  const [perSuccess, perPass] =
+    pricedLabeled.length === priced.length
+      ? costPer(priced, [outcome(priced, successFraction, 'success'), outcome(priced, passFraction, 'pass')])
+      : [costPer(priced, [outcome(priced, successFraction, 'success')])[0], costPer(pricedLabeled, [outcome(pricedLabeled, passFraction, 'pass')])[0]];
 
   return {
     model,
@@ -186,8 +194,8 @@ function compareModel(model: string, examples: ExampleRow[], a: string): PromptM
       priced.length === 0
         ? null
         : { ...costStats, ratio: costStats.mean_a === null || costStats.mean_b === null ? null : finiteOrNull(costStats.mean_b / costStats.mean_a) },
-    cost_per_success: costPer(priced, successFraction, 'success'),
-    cost_per_pass: costPer(pricedLabeled, passFraction, 'pass'),
+    cost_per_success: perSuccess ?? null,
+    cost_per_pass: perPass ?? null,
     input_tokens: pairedMeans(...values(pairs, (r) => r.input_tokens)),
     output_tokens: pairedMeans(...values(pairs, (r) => r.output_tokens)),
     latency_ms: pairedMeans(...values(timed, (r) => r.latency_ms!)),

@@ -37,15 +37,28 @@ const TRACE_COLUMNS = {
   prompt_version: 'prompt_version_k',
 } as const;
 
+type TraceKey = keyof typeof TRACE_COLUMNS;
+
+/**
+ * Set filters beside the equality filters of a TraceFilter: the trace's value
+ * for a key is one of a list, given as the name of an Array(String) query
+ * parameter (compare/prompts: the prompt version is a or b).
+ */
+export type OneOf = Partial<Record<TraceKey, string>>;
+
+const codesOf = (param: string) => `arrayMap(v -> ${CODE_OF('v')}, {${param}:Array(String)})`;
+
 /** WHERE terms over the per-trace summary (see traces-sql.ts), on value codes; values bound as parameters. */
-export function traceWhere(f: TraceFilter, params: QueryParams): string {
+export function traceWhere(f: TraceFilter, params: QueryParams, oneOf: OneOf = {}): string {
   const terms: string[] = ['is_task'];
   for (const [key, column] of Object.entries(TRACE_COLUMNS)) {
-    const v = f[key as keyof typeof TRACE_COLUMNS];
+    const v = f[key as TraceKey];
     if (v !== undefined) {
       params[`f_${key}`] = v;
       terms.push(`${column} = ${CODE_OF(`{f_${key}:String}`)}`);
     }
+    const list = oneOf[key as TraceKey];
+    if (list !== undefined) terms.push(`has(${codesOf(list)}, ${column})`);
   }
   if (f.since !== undefined) {
     params.f_since = f.since.toString();
@@ -59,22 +72,33 @@ export function traceWhere(f: TraceFilter, params: QueryParams): string {
 }
 
 /**
- * A necessary condition on a trace's rollup rows for one equality filter: a
+ * Necessary conditions on a trace's rollup rows, one per value filter: a
  * trace resolves to value v only if one of its rows carries v's code. The
- * summary then groups only those traces (a fifth or less of them, say, for
- * one prompt) instead of every trace; the exact filter still follows.
+ * summary then groups only the traces that meet them all (for a prompt and
+ * two of its versions, a twenty-fifth of them, say) instead of every trace;
+ * the exact filter still follows. A trace's values may sit on different rows,
+ * so several conditions are met per trace, not per row.
  */
-function prefilter(f: TraceFilter, source: SummarySource): string {
-  const key = (['prompt_version', 'prompt', 'model', 'dataset_version', 'dataset'] as const).find((k) => f[k] !== undefined);
-  if (key === undefined) return '1';
-  const code = key === 'model' ? MODEL_CODE('model') : PRESENT_CODE(key);
-  return `trace_id IN (SELECT trace_id FROM ${SOURCES[source]} WHERE project = {project:String} AND ${code} = ${CODE_OF(`{f_${key}:String}`)})`;
+function prefilter(f: TraceFilter, oneOf: OneOf, source: SummarySource): string {
+  const conditions: string[] = [];
+  for (const key of Object.keys(TRACE_COLUMNS) as TraceKey[]) {
+    const code = key === 'model' ? MODEL_CODE('model') : PRESENT_CODE(key);
+    if (f[key] !== undefined) conditions.push(`${code} = ${CODE_OF(`{f_${key}:String}`)}`);
+    const list = oneOf[key];
+    if (list !== undefined) conditions.push(`has(${codesOf(list)}, ${code})`);
+  }
+  if (conditions.length === 0) return '1';
+  const rows = `FROM ${SOURCES[source]} WHERE project = {project:String} AND (${conditions.join(' OR ')})`;
+  return conditions.length === 1
+    ? `trace_id IN (SELECT trace_id ${rows})`
+    : `trace_id IN (SELECT trace_id ${rows} GROUP BY trace_id HAVING ${conditions.map((c) => `max(${c})`).join(' AND ')}
+        SETTINGS optimize_aggregation_in_order = 1)`;
 }
 
 /** The per-trace summaries (traces-sql.ts) of the traces that pass the filter; `extra` adds WHERE terms. */
-export function tracesSql(f: TraceFilter, params: QueryParams, extra = '1', source: SummarySource = 'rollup'): string {
-  const where = traceWhere(f, params);
-  return `SELECT * FROM (${traceSummarySql(source, prefilter(f, source))}) WHERE ${where} AND ${extra}`;
+export function tracesSql(f: TraceFilter, params: QueryParams, extra = '1', source: SummarySource = 'rollup', oneOf: OneOf = {}): string {
+  const where = traceWhere(f, params, oneOf);
+  return `SELECT * FROM (${traceSummarySql(source, prefilter(f, oneOf, source))}) WHERE ${where} AND ${extra}`;
 }
 
 const JUDGE_COLUMNS = { judge: 'judge_name', judge_version: 'judge_version', evaluation: 'name' } as const;

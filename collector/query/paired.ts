@@ -4,9 +4,9 @@
  * statistics themselves come from stats.ts. Every delta is b − a.
  */
 import {
-  type BootstrapCI,
   bootstrapCIs95,
   finiteOrNull,
+  type Indices,
   type Interval,
   mcnemar,
   mean,
@@ -112,58 +112,94 @@ export interface PairedCostPer {
 export const BOOTSTRAP_ITERATIONS = 2000;
 export const BOOTSTRAP_SEED = 20261;
 
+/** One outcome measure of the paired items: per-item fractions in [0, 1] of each side. */
+export interface PairedOutcome {
+  /** What the fraction counts ("success", "pass"), for the method text. */
+  what: string;
+  a: readonly number[];
+  b: readonly number[];
+}
+
 /**
  * Cost per success (or per pass) of each side over the paired items, with
  * percentile-bootstrap CIs of the delta and the ratio. A side's value is
  * Σ cost per task / Σ success fraction over the items (per-item values are
  * averages over repeats), which equals total cost / successes without repeats.
  * Resamples draw whole pairs, in the order given, from a fixed seed, so the
- * answer is reproducible; delta and ratio use the same resamples.
+ * answer is reproducible; delta and ratio use the same resamples. Several
+ * outcomes over the same pairs share one set of resamples: each answer is what
+ * a call with that outcome alone gives, at the cost of one bootstrap.
  */
-export function pairedCostPer(
-  costA: readonly number[],
-  costB: readonly number[],
-  successA: readonly number[],
-  successB: readonly number[],
-  what: string,
-): PairedCostPer {
+export function pairedCostPer(costA: readonly number[], costB: readonly number[], outcomes: readonly PairedOutcome[]): PairedCostPer[] {
   const n = costA.length;
-  /** Both sides' Σ cost / Σ success over the items `idx`, in one pass. */
-  const sides = (idx: number[]): [number | null, number | null] => {
-    let ca = 0;
-    let sa = 0;
-    let cb = 0;
-    let sb = 0;
-    for (const i of idx) {
-      ca += costA[i]!;
-      sa += successA[i]!;
-      cb += costB[i]!;
-      sb += successB[i]!;
+  const m = outcomes.length;
+  // Typed arrays, a pair's two sides side by side: the sums below run n × 2000 times.
+  const interleave = (a: readonly number[], b: readonly number[]) => {
+    const out = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      out[2 * i] = a[i]!;
+      out[2 * i + 1] = b[i]!;
     }
-    return [sa > 0 ? ca / sa : null, sb > 0 ? cb / sb : null];
+    return out;
   };
-  const [delta, ratio] = bootstrapCIs95(
+  const columns = [interleave(costA, costB), ...outcomes.map((o) => interleave(o.a, o.b))];
+  const sums = new Float64Array(2 * columns.length);
+  /** Per outcome, both sides' Σ cost / Σ outcome over the items `idx`. */
+  const sides = (idx: Indices): (number | null)[] => {
+    columns.forEach((column, c) => sumPairs(idx, column, sums, 2 * c));
+    const out: (number | null)[] = [];
+    for (let j = 1; j <= m; j++) {
+      const sa = sums[2 * j]!;
+      const sb = sums[2 * j + 1]!;
+      out.push(sa > 0 ? sums[0]! / sa : null, sb > 0 ? sums[1]! / sb : null);
+    }
+    return out;
+  };
+  const cis = bootstrapCIs95(
     (idx) => {
-      const [va, vb] = sides(idx);
-      return va === null || vb === null ? [null, null] : [vb - va, vb / va];
+      const v = sides(idx);
+      const out: (number | null)[] = [];
+      for (let j = 0; j < m; j++) {
+        const va = v[2 * j] ?? null;
+        const vb = v[2 * j + 1] ?? null;
+        out.push(...(va === null || vb === null ? [null, null] : [vb - va, vb / va]));
+      }
+      return out;
     },
-    2,
+    2 * m,
     n,
     { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED },
-  ) as [BootstrapCI, BootstrapCI];
-  const [a, b] = sides(Array.from({ length: n }, (_, i) => i));
-  return {
-    n_pairs: n,
-    a: finiteOrNull(a),
-    b: finiteOrNull(b),
-    delta: delta.estimate,
-    delta_ci95: delta.ci95,
-    ratio: ratio.estimate,
-    ratio_ci95: ratio.ci95,
-    iterations: BOOTSTRAP_ITERATIONS,
-    valid_iterations: delta.valid_iterations,
-    method:
-      `cost per ${what} = Σ cost per task / Σ ${what} fraction over paired examples; ` +
-      `CIs: percentile bootstrap over paired examples (${BOOTSTRAP_ITERATIONS} resamples, seed ${BOOTSTRAP_SEED}, examples ordered by dataset, dataset version, example id)`,
-  };
+  );
+  const all = sides(Int32Array.from({ length: n }, (_, i) => i));
+  return outcomes.map(({ what }, j) => {
+    const delta = cis[2 * j]!;
+    const ratio = cis[2 * j + 1]!;
+    return {
+      n_pairs: n,
+      a: finiteOrNull(all[2 * j] ?? null),
+      b: finiteOrNull(all[2 * j + 1] ?? null),
+      delta: delta.estimate,
+      delta_ci95: delta.ci95,
+      ratio: ratio.estimate,
+      ratio_ci95: ratio.ci95,
+      iterations: BOOTSTRAP_ITERATIONS,
+      valid_iterations: delta.valid_iterations,
+      method:
+        `cost per ${what} = Σ cost per task / Σ ${what} fraction over paired examples; ` +
+        `CIs: percentile bootstrap over paired examples (${BOOTSTRAP_ITERATIONS} resamples, seed ${BOOTSTRAP_SEED}, examples ordered by dataset, dataset version, example id)`,
+    };
+  });
+}
+
+/** Σ over `idx` of each side of an interleaved (a, b) column, into out[at] and out[at + 1]. */
+function sumPairs(idx: Indices, column: Float64Array, out: Float64Array, at: number): void {
+  let a = 0;
+  let b = 0;
+  for (let k = 0; k < idx.length; k++) {
+    const i = 2 * idx[k]!;
+    a += column[i]!;
+    b += column[i + 1]!;
+  }
+  out[at] = a;
+  out[at + 1] = b;
 }

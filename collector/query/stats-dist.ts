@@ -252,14 +252,40 @@ export function binomialCdf(k: number, n: number, prob: number): number {
   return regIncBeta(n - k, k + 1, 1 - prob, prob);
 }
 
+/** mulberry32's output function: the 32-bit draw for state `s`. */
+function mulberryMix(s: number): number {
+  let t = Math.imul(s ^ (s >>> 15), s | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
 /** mulberry32: tiny seeded PRNG in [0, 1), so bootstrap results are reproducible. */
 export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return mulberryMix(s) / 4294967296;
   };
+}
+
+/**
+ * The draws ⌊rand()·n⌋ of mulberry32(seed), a buffer at a time: the same
+ * values, ~4× faster than a call per draw, which matters to a bootstrap
+ * drawing thousands of resamples of thousands of items.
+ */
+export class IndexDraws {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+
+  /** Fills `out` with the next out.length indices in [0, n). */
+  fill(out: Int32Array, n: number): void {
+    let s = this.s;
+    for (let i = 0; i < out.length; i++) {
+      s = (s + 0x6d2b79f5) >>> 0;
+      out[i] = Math.floor((mulberryMix(s) / 4294967296) * n);
+    }
+    this.s = s;
+  }
 }

@@ -20,7 +20,7 @@ import {
 } from './stats-dist.js';
 
 export { mulberry32 } from './stats-dist.js';
-export { type BootstrapCI, bootstrapCI95, bootstrapCIs95 } from './stats-bootstrap.js';
+export { type BootstrapCI, bootstrapCI95, bootstrapCIs95, type Indices } from './stats-bootstrap.js';
 export {
   cohenKappa,
   type Kappa,
@@ -120,7 +120,7 @@ export function stdDev(xs: readonly number[]): number | null {
  * Excel PERCENTILE.INC, ClickHouse quantileExactInclusive). Null for empty input
  * or any non-finite item.
  */
-export function quantile(xs: readonly number[], q: number): number | null {
+export function quantile(xs: readonly number[] | Float64Array, q: number): number | null {
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile q must be in [0, 1], got ${q}`);
   const n = xs.length;
   if (n === 0 || xs.some((x) => !Number.isFinite(x))) return null;

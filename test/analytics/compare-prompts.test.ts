@@ -109,8 +109,8 @@ describe('GET /api/compare/prompts on 2 versions × 2 models × 60 examples, one
       close(c.delta, cps(1, all)! - cps(0, all)!);
       close(c.ratio, cps(1, all)! / cps(0, all)!);
       // The documented method: 2000 resamples of whole pairs in example-id order, seed 20261.
-      const delta = bootstrapCI95((idx) => (cps(1, idx) ?? NaN) - (cps(0, idx) ?? NaN), pairs.length, { iterations: 2000, seed: 20261 });
-      const ratio = bootstrapCI95((idx) => (cps(1, idx) ?? NaN) / (cps(0, idx) ?? NaN), pairs.length, { iterations: 2000, seed: 20261 });
+      const delta = bootstrapCI95((idx) => (cps(1, Array.from(idx)) ?? NaN) - (cps(0, Array.from(idx)) ?? NaN), pairs.length, { iterations: 2000, seed: 20261 });
+      const ratio = bootstrapCI95((idx) => (cps(1, Array.from(idx)) ?? NaN) / (cps(0, Array.from(idx)) ?? NaN), pairs.length, { iterations: 2000, seed: 20261 });
       closeCi(c.delta_ci95, delta.ci95!);
       closeCi(c.ratio_ci95, ratio.ci95!);
       expect(c.delta_ci95[0]).toBeLessThan(c.delta);

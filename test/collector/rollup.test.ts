@@ -36,6 +36,11 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
     await postJson(c.url, request([child]));
     await postJson(c.url, request([child]));
     await postJson(c.url, request([span({ traceId, spanId: rootId, attrs: { 'evaltrace.dataset.name': 'late-root', 'evaltrace.task.success': true } })]));
+    // A trace whose prompt and prompt version sit on spans sent in separate requests (separate rollup rows).
+    const splitId = newTraceId();
+    const splitRoot = newSpanId();
+    await postJson(c.url, request([span({ traceId: splitId, parentSpanId: splitRoot, attrs: { 'evaltrace.prompt.name': 'split-prompt' } })]));
+    await postJson(c.url, request([span({ traceId: splitId, spanId: splitRoot, attrs: { 'evaltrace.prompt.version': 'split-v', 'evaltrace.dataset.name': 'split' } })]));
   });
   afterAll(() => c.close());
 
@@ -46,6 +51,13 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
       expect(rollup.length).toBeGreaterThan(0);
       expectSameAnswer(rollup, raw);
     }
+  });
+
+  it('finds a trace by several filters whose values arrived on different rows of the rollup', async () => {
+    const f = { prompt: 'split-prompt', prompt_version: 'split-v', dataset: 'split' };
+    const rollup = await triples(c.store, 'default', f);
+    expect(rollup.map((t) => [t.prompt, t.prompt_version, t.n_traces])).toEqual([['split-prompt', 'split-v', 1]]);
+    expectSameAnswer(rollup, await triples(c.store, 'default', f, 'raw'));
   });
 
   it('rebuilds from the stored spans and evaluations to the same answer (recovery after a crash)', async () => {

@@ -46,10 +46,10 @@ export function pairedPass(pairs: [GateTask, GateTask][]) {
 const BOOT = { iterations: 2000, seed: 20261 };
 
 export function pairedCostPerSuccess(pairs: [GateTask, GateTask][]) {
-  const side = (k: 0 | 1, idx: number[]) => {
+  const side = (k: 0 | 1, idx: ArrayLike<number>) => {
     let c = 0;
     let s = 0;
-    for (const i of idx) {
+    for (const i of Array.from(idx)) {
       c += pairs[i]![k].costUsd;
       s += pairs[i]![k].success ? 1 : 0;
     }
@@ -65,7 +65,7 @@ export function pairedCostPerSuccess(pairs: [GateTask, GateTask][]) {
 }
 
 export function pairedLatencyP95(pairs: [GateTask, GateTask][]) {
-  const p95 = (k: 0 | 1, idx: number[]) => quantile(idx.map((i) => pairs[i]![k].latencyMs), 0.95)!;
+  const p95 = (k: 0 | 1, idx: ArrayLike<number>) => quantile(Array.from(idx, (i) => pairs[i]![k].latencyMs), 0.95)!;
   const b = bootstrapCI95((idx) => p95(1, idx) - p95(0, idx), pairs.length, BOOT);
   const all = pairs.map((_, i) => i);
   return { baseline: p95(0, all), candidate: p95(1, all), delta: b.estimate!, ci95: b.ci95! };
