@@ -30,7 +30,11 @@ export interface GenerateOptions {
  * the engine (INSERT … SELECT FROM numbers), so 10M spans take seconds rather
  * than the minutes JS-built rows would. Cardinalities: 5 datasets × 2
  * versions, 10 models, 5 prompts × 10 versions, 2,000 example ids reused
- * across prompt versions (so comparisons pair), 3 judge versions.
+ * across prompt versions (so comparisons pair), 3 judge versions. Any 50
+ * consecutive traces cover all 50 prompt versions, so 1M and 10M spans
+ * differ in volume only, not in the number of triples the queries return;
+ * each pass over the 2,000 examples moves every example on to the next
+ * version, so neighbouring versions of a prompt share examples.
  */
 export async function generate(store: Store, o: GenerateOptions): Promise<{ spans: number; evaluations: number }> {
   const S = o.spansPerTrace ?? 20;
@@ -68,8 +72,8 @@ export async function generate(store: Store, o: GenerateOptions): Promise<{ span
        if(k = 0, concat('dataset-', toString(t % 5)), ''),
        if(k = 0, concat('v', toString(intDiv(t, 5) % 2)), ''),
        if(k = 0, concat('ex-', toString(t % 2000)), ''),
-       if(k = 0, concat('prompt-', toString(intDiv(t, 2000) % 5)), ''),
-       if(k = 0, concat('v', toString(intDiv(t, 10000) % 10)), ''),
+       if(k = 0, concat('prompt-', toString(intDiv(pv, 10))), ''),
+       if(k = 0, concat('v', toString(pv % 10)), ''),
        if(k = 0, concat('run-', toString(intDiv(t, 100000))), ''),
        if(llm, 100 + cityHash64(n, 1) % 900, 0) AS tin,
        if(llm, 20 + cityHash64(n, 2) % 300, 0) AS tout,
@@ -81,6 +85,7 @@ export async function generate(store: Store, o: GenerateOptions): Promise<{ span
        map('service.name', 'bench-app', 'evaltrace.code.version', 'abc123')
      FROM (
        SELECT number + {offset:UInt64} * {S:UInt32} AS n, intDiv(n, {S:UInt32}) AS t, n % {S:UInt32} AS k,
+              (t % 50 + intDiv(t, 2000)) % 50 AS pv,
               k >= 1 AND k <= {L:UInt32} AS llm, cityHash64(t, 9) % 10 AS mi, {models:Array(String)}[mi + 1] AS model,
               if(k = 0, 200000000 + cityHash64(t, 5) % 3000000000, 1000000 + cityHash64(n, 6) % 50000000) AS dur
        FROM numbers({count:UInt64})
