@@ -6,10 +6,10 @@ describe('pairedCostPer', () => {
   const n = 40;
   const costA = Array.from({ length: n }, (_, i) => 0.01 + (i % 7) * 0.003);
   const costB = Array.from({ length: n }, (_, i) => 0.012 + (i % 5) * 0.002);
-  const successA = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
-  const successB = Array.from({ length: n }, (_, i) => (i % 4 === 0 ? 0 : 1));
-  const passA = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 0 : i % 2 ? 1 : 0.5));
-  const passB = Array.from({ length: n }, (_, i) => (i % 6 === 0 ? 0 : 1));
+  const successA = Array.from({ length: n }, (_, i): number => (i % 3 === 0 ? 0 : 1));
+  const successB = Array.from({ length: n }, (_, i): number => (i % 4 === 0 ? 0 : 1));
+  const passA = Array.from({ length: n }, (_, i): number => (i % 5 === 0 ? 0 : i % 2 ? 1 : 0.5));
+  const passB = Array.from({ length: n }, (_, i): number => (i % 6 === 0 ? 0 : 1));
 
   it('gives each outcome what it gives alone when outcomes share one bootstrap', () => {
     const [success, pass] = pairedCostPer(costA, costB, [
