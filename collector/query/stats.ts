@@ -192,13 +192,15 @@ function tInference(est: number, se: number, df: number) {
     // No spread: the estimate is certain, so p is 0 unless it is exactly 0; t is undefined.
     return { ci95: [est, est] as Interval, t: null, p_value: est !== 0 ? 0 : 1 };
   }
-  const q = tCritical95(df);
   const t = est / se;
-  return {
-    ci95: interval(est - q * se, est + q * se),
-    t: finiteOrNull(t),
-    p_value: finiteOrNull(tTwoSidedP(t, df)),
-  };
+  return { ci95: tInterval(est, se, df), t: finiteOrNull(t), p_value: finiteOrNull(tTwoSidedP(t, df)) };
+}
+
+/** The t-based 95% interval alone: callers that need no p-value skip its incomplete beta function. */
+function tInterval(est: number, se: number, df: number): Interval | null {
+  if (se === 0) return [est, est];
+  const q = tCritical95(df);
+  return interval(est - q * se, est + q * se);
 }
 
 /** Mean with standard error and a t-based 95% CI (df = n − 1). */
@@ -218,7 +220,7 @@ export function ciFromSummary(n: number, mean: number | null, sampleVariance: nu
   const m = finiteOrNull(mean);
   const v = finiteOrNull(sampleVariance);
   if (!(n >= 2) || m === null || v === null || v < 0) return null;
-  return tInference(m, Math.sqrt(v / n), n - 1).ci95;
+  return tInterval(m, Math.sqrt(v / n), n - 1);
 }
 
 export interface PairedTTest {

@@ -71,7 +71,8 @@ SELECT
   substring(max(example_id), 2) AS example_id,
   substring(max(run_id), 2) AS run_id,
   toBool(max(judged) % 2 = 0) AS is_task,
-  toBool(startsWith(max(root_span_id), '1')) AS has_root,
+  /* judged also flags the root (2 on its row): max() over a number, not over the root_span_id strings */
+  toBool(max(judged) >= 2) AS has_root,
   if(has_root, substring(max(root_span_id), 2), '') AS root_span_id,
   max(root_duration_ns) AS root_duration_ns,
   sum(input_tokens) AS input_tokens,

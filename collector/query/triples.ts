@@ -61,7 +61,7 @@ type JudgeName = { judge_name: string; judge_version: string; name: string };
 
 const KEY = TRIPLE_KEY.join(', ');
 const CODE_KEY = TRIPLE_KEY.map((c) => `${c}_k`).join(', ');
-const judgeOrder = (j: JudgeScore) => `${j.judge}\u0000${j.judge_version}\u0000${j.evaluation}`;
+const judgeOrder = (j: Pick<JudgeScore, 'judge' | 'judge_version' | 'evaluation'>) => `${j.judge}\u0000${j.judge_version}\u0000${j.evaluation}`;
 
 /**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
@@ -122,10 +122,14 @@ export async function triples(
      ORDER BY ${KEY}`,
     params,
   );
+  // Each triple lists its judges in one order: sorted once here, not per triple.
+  const order = judges.map((j, i) => ({ i, by: judgeOrder({ judge: j.judge_name, judge_version: j.judge_version, evaluation: j.name }) }));
+  order.sort((x, y) => x.by.localeCompare(y.by));
   return rows.map((r) => {
     const cost = r.priced_traces > 0 ? r.cost_usd : null;
     const scores: JudgeScore[] = [];
-    judges.forEach((name, i) => {
+    order.forEach(({ i }) => {
+      const name = judges[i]!;
       if (!(r.n_judged[i]! > 0)) return;
       const n = r.n_scored[i]!;
       const mean = n > 0 ? finiteOrNull(r.score_mean[i]) : null;
@@ -143,7 +147,6 @@ export async function triples(
         cost_per_pass: passes === null || passes === 0 || cost === null ? null : cost / passes,
       });
     });
-    scores.sort((x, y) => judgeOrder(x).localeCompare(judgeOrder(y)));
     return {
       dataset: r.dataset,
       dataset_version: r.dataset_version,
@@ -168,6 +171,9 @@ export async function triples(
   });
 }
 
-export function nsToIso(ns: string): string {
-  return new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
+/** Unix nanoseconds (an integer, as ClickHouse's JSON gives it: text, or a number) as ISO time, truncated toward zero to the millisecond; no BigInt on the usual path. */
+export function nsToIso(ns: string | number): string {
+  const text = String(ns);
+  const ms = text.startsWith('-') ? Number(BigInt(text) / 1_000_000n) : Number(text.slice(0, -6) || '0');
+  return new Date(ms).toISOString();
 }
