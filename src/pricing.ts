@@ -67,8 +67,8 @@ const KEYS_LONGEST_FIRST = Object.keys(PRICES).sort((a, b) => b.length - a.lengt
 /** Resolves a model id (dated snapshot, `provider/` or `models/` prefix) to its price, or null when unknown. */
 export function priceFor(model: string): ModelPrice | null {
   const id = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
-  const exact = PRICES[id];
-  if (exact) return exact;
+  // Own keys only: a model named "constructor" or "__proto__" must not price as Object.prototype.
+  if (Object.hasOwn(PRICES, id)) return PRICES[id]!;
   for (const key of KEYS_LONGEST_FIRST) {
     if (id.startsWith(key) && /^[-@.:]/.test(id.slice(key.length))) return PRICES[key] ?? null;
   }

@@ -23,6 +23,15 @@ const usage = fc.record({
   cacheWriteTokens: fc.option(fc.nat(1_000_000), { nil: undefined }),
 });
 
+describe('costUsd', () => {
+  it('leaves model ids that name Object.prototype properties unpriced (null, never NaN)', () => {
+    for (const model of ['constructor', '__proto__', 'openai/__proto__', 'CONSTRUCTOR', 'toString', 'hasOwnProperty']) {
+      expect(costUsd(model, { inputTokens: 10, outputTokens: 5 })).toBeNull();
+      expect(callCost(model, { inputTokens: 10, outputTokens: 5 })).toBeNull();
+    }
+  });
+});
+
 describe('callCost', () => {
   it('prices every model id exactly as costUsd does, asked once or many times', () => {
     fc.assert(
