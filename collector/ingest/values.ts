@@ -1,4 +1,4 @@
-import type { AttrValue, Attributes } from '../otlp/model.js';
+import { type AttrValue, type Attributes, setOwn } from '../otlp/model.js';
 
 /** Thrown for one span or record whose content breaks the contract; it is rejected alone. */
 export class InvalidItem extends Error {
@@ -93,7 +93,7 @@ export function flatten(
       onTruncate();
       break;
     }
-    out[k] = truncate(typeof v === 'string' ? v : JSON.stringify(v), maxLength, onTruncate);
+    setOwn(out, k, truncate(typeof v === 'string' ? v : JSON.stringify(v), maxLength, onTruncate));
   }
   return out;
 }

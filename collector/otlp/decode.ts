@@ -1,5 +1,5 @@
 import { badRequest } from '../errors.js';
-import type { AttrValue, Attributes, Malformed, OtlpLogEnvelope, OtlpScope, OtlpSpanEnvelope } from './model.js';
+import { type AttrValue, type Attributes, type Malformed, type OtlpLogEnvelope, type OtlpScope, type OtlpSpanEnvelope, setOwn } from './model.js';
 import { ExportLogsServiceRequest, ExportTraceServiceRequest } from './proto.js';
 
 export type Encoding = 'protobuf' | 'json';
@@ -139,7 +139,7 @@ export function attributes(v: unknown): Attributes {
   for (const kv of v) {
     const o = obj(kv);
     const key = field(o, 'key');
-    if (typeof key === 'string') out[key] = anyValue(field(o, 'value'));
+    if (typeof key === 'string') setOwn(out, key, anyValue(field(o, 'value')));
   }
   return out;
 }
@@ -196,7 +196,7 @@ function anyValue(v: unknown, depth = 0): AttrValue {
     const out: Record<string, AttrValue> = {};
     for (const kv of items) {
       const e = obj(kv);
-      if (typeof e?.key === 'string') out[e.key] = anyValue(e.value, depth + 1);
+      if (typeof e?.key === 'string') setOwn(out, e.key, anyValue(e.value, depth + 1));
     }
     return out;
   }

@@ -7,6 +7,16 @@
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
 export type Attributes = Record<string, AttrValue>;
 
+/**
+ * out[key] = value as an own property for every key a sender may use: a
+ * plain assignment to "__proto__" changes the object's prototype instead,
+ * and the attribute would be lost.
+ */
+export function setOwn<T>(out: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 export interface OtlpEvent {
   timeNs: string;
   name: string;

@@ -191,6 +191,21 @@ describe('POST /v1/traces over HTTP', () => {
     expect(t).toMatchObject({ cost_usd: null, unpriced_traces: 1, input_tokens: 0 });
   });
 
+  it('keeps attributes whose keys name Object.prototype properties (__proto__, constructor), nested ones too', async () => {
+    const s = span({ attrs: { 'evaltrace.dataset.name': 'proto-keys' } });
+    s.attributes!.push(
+      { key: '__proto__', value: { stringValue: 'kept' } },
+      { key: 'constructor', value: { stringValue: 'also kept' } },
+      { key: 'nested', value: { kvlistValue: { values: [{ key: '__proto__', value: { stringValue: 'inner' } }] } } } as any,
+    );
+    expect((await postJson(c.url, request([s]))).status).toBe(200);
+    const { body } = await getJson(c, `/api/traces/${s.traceId}`);
+    const attrs = body.spans[0].attributes;
+    expect(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value).toBe('kept');
+    expect(attrs.constructor).toBe('also kept');
+    expect(JSON.parse(attrs.nested)).toEqual(JSON.parse('{"__proto__":"inner"}'));
+  });
+
   it('truncates over-long attribute values with a visible marker and counts it in /metrics', async () => {
     const s = span({ attrs: { 'evaltrace.dataset.name': 'long', 'gen_ai.input.messages': 'y'.repeat(5000) } });
     await postJson(c.url, request([s]));
