@@ -2,7 +2,7 @@
 import { IndexDraws } from './stats-dist.js';
 import { assertCount, finiteOrNull, type Interval, quantile } from './stats.js';
 
-/** Item indices of one resample; typed, so statistics can sum over them in tight loops. */
+/** Item indices of one resample: a reused Int32Array, so index it in a loop (or copy it with Array.from), never keep it. */
 export type Indices = ArrayLike<number>;
 
 export interface BootstrapCI {
