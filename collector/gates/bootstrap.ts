@@ -1,4 +1,4 @@
-import { finiteOrNull, type Interval, mulberry32, quantile } from '../query/stats.js';
+import { finiteOrNull, IndexDraws, type Indices, type Interval, quantile } from '../query/stats.js';
 
 /**
  * Percentile bootstrap of stat(b) − stat(a) for two independent samples:
@@ -7,23 +7,27 @@ import { finiteOrNull, type Interval, mulberry32, quantile } from '../query/stat
  * seed; resamples where either side's statistic is undefined are left out.
  */
 export function twoSampleBootstrapCI95(
-  statA: (idx: number[]) => number | null,
+  statA: (idx: Indices) => number | null,
   nA: number,
-  statB: (idx: number[]) => number | null,
+  statB: (idx: Indices) => number | null,
   nB: number,
   options: { iterations: number; seed: number },
 ): { estimate: number | null; ci95: Interval | null; valid_iterations: number } {
-  const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
   const a0 = statA(all(nA));
   const b0 = statB(all(nB));
   const estimate = a0 === null || b0 === null ? null : finiteOrNull(b0 - a0);
   if (nA === 0 || nB === 0) return { estimate, ci95: null, valid_iterations: 0 };
-  const rand = mulberry32(options.seed);
-  const draw = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * n));
+  // One stream of draws, a's resample then b's, as in the paired bootstrap.
+  const draws = new IndexDraws(options.seed);
+  const idxA = new Int32Array(nA);
+  const idxB = new Int32Array(nB);
   const deltas: number[] = [];
   for (let it = 0; it < options.iterations; it++) {
-    const a = statA(draw(nA));
-    const b = statB(draw(nB));
+    draws.fill(idxA, nA);
+    const a = statA(idxA);
+    draws.fill(idxB, nB);
+    const b = statB(idxB);
     const d = a === null || b === null ? null : finiteOrNull(b - a);
     if (d !== null) deltas.push(d);
   }

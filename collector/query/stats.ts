@@ -19,7 +19,7 @@ import {
   tTwoSidedP,
 } from './stats-dist.js';
 
-export { mulberry32 } from './stats-dist.js';
+export { IndexDraws, mulberry32 } from './stats-dist.js';
 export { type BootstrapCI, bootstrapCI95, bootstrapCIs95, type Indices } from './stats-bootstrap.js';
 export {
   cohenKappa,
