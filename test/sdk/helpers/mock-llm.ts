@@ -44,6 +44,8 @@ export async function startMockLlm(): Promise<MockLlm> {
   const requests: RecordedRequest[] = [];
   const overrides: Override[] = [];
   const server = createServer((req, res) => {
+    // No Date header: replies must not depend on the clock, or two calls that straddle a second differ.
+    res.sendDate = false;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
