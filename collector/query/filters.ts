@@ -48,18 +48,24 @@ export type OneOf = Partial<Record<TraceKey, string>>;
 
 const codesOf = (param: string) => `arrayMap(v -> ${CODE_OF('v')}, {${param}:Array(String)})`;
 
+/** One condition per value filter on `column(key)`: equal to the filter's value, or one of its list. */
+function valueConditions(f: TraceFilter, oneOf: OneOf, column: (key: TraceKey) => string): string[] {
+  const conditions: string[] = [];
+  for (const key of Object.keys(TRACE_COLUMNS) as TraceKey[]) {
+    if (f[key] !== undefined) conditions.push(`${column(key)} = ${CODE_OF(`{f_${key}:String}`)}`);
+    const list = oneOf[key];
+    if (list !== undefined) conditions.push(`has(${codesOf(list)}, ${column(key)})`);
+  }
+  return conditions;
+}
+
 /** WHERE terms over the per-trace summary (see traces-sql.ts), on value codes; values bound as parameters. */
 export function traceWhere(f: TraceFilter, params: QueryParams, oneOf: OneOf = {}): string {
-  const terms: string[] = ['is_task'];
-  for (const [key, column] of Object.entries(TRACE_COLUMNS)) {
-    const v = f[key as TraceKey];
-    if (v !== undefined) {
-      params[`f_${key}`] = v;
-      terms.push(`${column} = ${CODE_OF(`{f_${key}:String}`)}`);
-    }
-    const list = oneOf[key as TraceKey];
-    if (list !== undefined) terms.push(`has(${codesOf(list)}, ${column})`);
+  for (const key of Object.keys(TRACE_COLUMNS) as TraceKey[]) {
+    const v = f[key];
+    if (v !== undefined) params[`f_${key}`] = v;
   }
+  const terms = ['is_task', ...valueConditions(f, oneOf, (key) => TRACE_COLUMNS[key])];
   if (f.since !== undefined) {
     params.f_since = f.since.toString();
     terms.push('start_ns >= {f_since:UInt64}');
@@ -80,13 +86,7 @@ export function traceWhere(f: TraceFilter, params: QueryParams, oneOf: OneOf = {
  * so several conditions are met per trace, not per row.
  */
 function prefilter(f: TraceFilter, oneOf: OneOf, source: SummarySource): string {
-  const conditions: string[] = [];
-  for (const key of Object.keys(TRACE_COLUMNS) as TraceKey[]) {
-    const code = key === 'model' ? MODEL_CODE('model') : PRESENT_CODE(key);
-    if (f[key] !== undefined) conditions.push(`${code} = ${CODE_OF(`{f_${key}:String}`)}`);
-    const list = oneOf[key];
-    if (list !== undefined) conditions.push(`has(${codesOf(list)}, ${code})`);
-  }
+  const conditions = valueConditions(f, oneOf, (key) => (key === 'model' ? MODEL_CODE('model') : PRESENT_CODE(key)));
   if (conditions.length === 0) return '1';
   const rows = `FROM ${SOURCES[source]} WHERE project = {project:String} AND (${conditions.join(' OR ')})`;
   return conditions.length === 1
