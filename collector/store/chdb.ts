@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Session } from 'chdb';
 import { StoreError } from '../errors.js';
 import type { QueryParams, Store, Table } from './types.js';
+import { WriteGate } from './write-gate.js';
 
 /** Embedded driver: real ClickHouse in-process via chdb; one data directory per process. */
 export class ChdbStore implements Store {
@@ -11,6 +12,7 @@ export class ChdbStore implements Store {
   readonly uncleanShutdown: boolean;
   private readonly session: Session;
   private readonly marker: string;
+  private readonly gate = new WriteGate();
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -43,11 +45,17 @@ export class ChdbStore implements Store {
   async insert(table: Table, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
     const body = rows.map((r) => JSON.stringify(r)).join('\n');
-    try {
-      await this.session.insert({ table, values: Buffer.from(body), format: 'JSONEachRow' });
-    } catch (err) {
-      throw new StoreError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
-    }
+    await this.gate.write(async () => {
+      try {
+        await this.session.insert({ table, values: Buffer.from(body), format: 'JSONEachRow' });
+      } catch (err) {
+        throw new StoreError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
+      }
+    });
+  }
+
+  barrier<T>(fn: () => Promise<T>): Promise<T> {
+    return this.gate.exclusive(fn);
   }
 
   async ping(): Promise<boolean> {

@@ -11,6 +11,7 @@ import {
   withRetry,
 } from './clickhouse-retry.js';
 import type { QueryParams, Store, Table } from './types.js';
+import { WriteGate } from './write-gate.js';
 
 export interface ClickHouseStoreOptions {
   connection: NonNullable<Config['clickhouse']>;
@@ -45,6 +46,7 @@ export class ClickHouseStore implements Store {
   private readonly client: ClickHouseClient;
   private readonly policy: RetryPolicy;
   private readonly where: string;
+  private readonly gate = new WriteGate();
 
   private constructor(private readonly options: ClickHouseStoreOptions) {
     this.client = client(options.connection, options.connection.database);
@@ -90,7 +92,13 @@ export class ClickHouseStore implements Store {
    */
   async insert(table: Table, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.run(`insert into ${table}`, unsentOnly, () => this.client.insert({ table, values: rows, format: 'JSONEachRow' }));
+    await this.gate.write(() =>
+      this.run(`insert into ${table}`, unsentOnly, () => this.client.insert({ table, values: rows, format: 'JSONEachRow' })),
+    );
+  }
+
+  barrier<T>(fn: () => Promise<T>): Promise<T> {
+    return this.gate.exclusive(fn);
   }
 
   async ping(): Promise<boolean> {

@@ -15,6 +15,8 @@ export interface Store {
   query<T>(sql: string, params?: QueryParams): Promise<T[]>;
   /** Inserts rows as JSONEachRow; resolves only once the rows are committed. */
   insert(table: Table, rows: readonly object[]): Promise<void>;
+  /** Runs fn once every insert in flight has committed, holding new inserts back until it returns. */
+  barrier<T>(fn: () => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
