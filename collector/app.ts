@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { HttpError, StoreError } from './errors.js';
 import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
+import { Compactor } from './query/compactor.js';
 import { apiRoutes } from './routes/api.js';
 import { gateRoutes } from './routes/gates.js';
 import { serveOpenApi, validationHook } from './routes/openapi.js';
@@ -17,6 +18,8 @@ export interface App {
   hono: OpenAPIHono<AppEnv>;
   ingest: IngestService;
   metrics: Metrics;
+  /** Writes compacted trace summaries in the background once started (server.ts). */
+  compactor: Compactor;
   /** Requests being served right now (for graceful shutdown and /metrics). */
   inflight(): number;
 }
@@ -28,6 +31,10 @@ function errorBody(code: string, message: string) {
 export function createApp(store: Store, config: Config): App {
   const metrics = new Metrics();
   const ingest = new IngestService(store, config.limits, metrics, config.maxPendingRows);
+  const compactor = new Compactor(store, config.compaction, (c) => {
+    metrics.compactions.inc();
+    metrics.compactionSeconds.observe(c.seconds);
+  });
   // OpenAPIHono: sub-apps built with createRoute join /openapi.json; their validation failures are 400s naming the parameter.
   const hono = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   let inflight = 0;
@@ -95,5 +102,5 @@ export function createApp(store: Store, config: Config): App {
     return c.json(errorBody('internal', 'internal error'), 500);
   });
 
-  return { hono, ingest, metrics, inflight: () => inflight };
+  return { hono, ingest, metrics, compactor, inflight: () => inflight };
 }

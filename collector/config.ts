@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import { type CompactionPolicy, DEFAULT_COMPACTION } from './query/compactor.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -21,6 +22,7 @@ const EnvSchema = z.object({
   EVALTRACE_MAX_EXPLANATION_LENGTH: int(DEFAULT_LIMITS.maxExplanationLength),
   EVALTRACE_MAX_PENDING_ROWS: int(200_000),
   EVALTRACE_MAX_INFLIGHT_REQUESTS: int(64),
+  EVALTRACE_COMPACT_INTERVAL_MS: z.coerce.number().int().min(0).default(DEFAULT_COMPACTION.intervalMs),
 });
 
 export interface Config {
@@ -33,6 +35,7 @@ export interface Config {
   limits: Limits;
   maxPendingRows: number;
   maxInflightRequests: number;
+  compaction: CompactionPolicy;
 }
 
 export class ConfigError extends Error {
@@ -85,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxPendingRows: e.EVALTRACE_MAX_PENDING_ROWS,
     maxInflightRequests: e.EVALTRACE_MAX_INFLIGHT_REQUESTS,
+    compaction: { ...DEFAULT_COMPACTION, intervalMs: e.EVALTRACE_COMPACT_INTERVAL_MS },
   };
 }

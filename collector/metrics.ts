@@ -68,6 +68,8 @@ export class Metrics {
   readonly truncations = new Counter('evaltrace_truncations_total', 'Attribute values truncated or dropped at limits');
   readonly requestSeconds = new Histogram('evaltrace_http_request_duration_seconds', 'Request latency');
   readonly storeWriteSeconds = new Histogram('evaltrace_store_write_duration_seconds', 'Store insert latency');
+  readonly compactions = new Counter('evaltrace_compactions_total', 'Generations of compacted trace summaries written');
+  readonly compactionSeconds = new Histogram('evaltrace_compaction_duration_seconds', 'Time to write one generation of compacted trace summaries');
   private readonly gauges: Array<{ name: string; help: string; read: () => number }> = [];
 
   gauge(name: string, help: string, read: () => number): void {
@@ -87,6 +89,8 @@ export class Metrics {
       this.truncations,
       this.requestSeconds,
       this.storeWriteSeconds,
+      this.compactions,
+      this.compactionSeconds,
     ].map((m) => m.render());
     for (const g of this.gauges) parts.push(`# HELP ${g.name} ${g.help}\n# TYPE ${g.name} gauge\n${g.name} ${g.read()}`);
     return `${parts.join('\n')}\n`;

@@ -29,6 +29,7 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  app.compactor.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | null = null;
@@ -41,6 +42,7 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await app.ingest.idle();
+        await app.compactor.stop();
         await store.close();
       })();
       return closing;

@@ -214,9 +214,10 @@ const comparisonSql = (tracesCte: string, pageSize: number | null) => {
 /** The page's disagreements: each trace's versions and both results, with labels and explanations. */
 async function disagreementsOf(store: Store, params: QueryParams, ids: string[]): Promise<Disagreement[]> {
   const p = { ...params, page_ids: ids };
+  // A page of traces by id: read from the rollup by its key, like one trace (traces.ts).
   const [rows, details] = await Promise.all([
     store.query<Omit<Disagreement, 'label_a' | 'label_b' | 'explanation_a' | 'explanation_b'>>(
-      `WITH t AS (${traceSummarySql('rollup', 'trace_id IN {page_ids:Array(String)}')})
+      `WITH t AS (${traceSummarySql('rollup', { traces: 'trace_id IN {page_ids:Array(String)}' })})
        SELECT toString(trace_id) AS trace_id, example_id, dataset, dataset_version, model, prompt, prompt_version,
          toBool(la = 2) AS passed_a, toBool(lb = 2) AS passed_b,
          if(${HAS_SCORE('ea')}, sa, NULL) AS score_a, if(${HAS_SCORE('eb')}, sb, NULL) AS score_b

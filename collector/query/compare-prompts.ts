@@ -73,7 +73,7 @@ const PAIRING =
  */
 export async function comparePrompts(store: Store, project: string, q: ComparePromptsParams): Promise<PromptComparison> {
   const params: QueryParams = { project, versions: [q.a, q.b] };
-  const tracesCte = `t AS (${tracesSql(q, params, '1', 'rollup', { prompt_version: 'versions' })})`;
+  const tracesCte = `t AS (${tracesSql(q, params, '1', 'compacted', { prompt_version: 'versions' })})`;
   // The project's matching scores answer without a pass over the traces when
   // there are none; several are narrowed to the compared traces.
   const inProject = await scoreChoices(store, tracesCte, { ...params }, q, false);

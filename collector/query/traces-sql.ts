@@ -45,55 +45,111 @@ export const PRESENT_CODE = (v: string) => `if(${v} >= 9223372036854775808, bitA
 export const MODEL_CODE = (v: string) => `if(${v} >= bitShiftLeft(toUInt128(4), 125), 0, toUInt64(bitAnd(${v}, 4611686018427387903)))`;
 
 /**
- * The per-trace resolution over rows shaped like trace_rollup (one or more
- * per trace), of the traces whose rows pass `pre` (a condition on trace_id).
- * Output columns reuse the source column names, hence
- * prefer_column_name_to_alias; the rollup is grouped in its key order. Codes
- * (*_k) serve grouping and filters; the names beside them are decoded only
- * where a query reads them. Costs add up as Decimal128(12): exact, so the sum
- * is the same in any order. `scores` keeps the latest entry per judge key
- * (sorted descending: key, then time).
+ * The per-trace resolution of rows shaped like trace_rollup (one or more per
+ * trace), as (name, expression) pairs over a GROUP BY trace_id. Output
+ * columns reuse the source column names, hence prefer_column_name_to_alias.
+ * Codes (*_k) serve grouping and filters; names are decoded only where a
+ * query reads them (traceSummarySql). Costs add up as Decimal128(12): exact,
+ * so the sum is the same in any order. `scores` keeps the latest entry per
+ * judge key (sorted descending: key, then time). Compaction writes these
+ * columns to trace_resolved (compactor.ts), whose schema they match.
  */
-export const traceSummarySql = (source: SummarySource = 'rollup', pre = '1') => `
+const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
+  ['trace_id', 'trace_id'],
+  ['dataset_k', PRESENT_CODE('max(dataset)')],
+  ['dataset_version_k', PRESENT_CODE('max(dataset_version)')],
+  ['prompt_k', PRESENT_CODE('max(prompt)')],
+  ['prompt_version_k', PRESENT_CODE('max(prompt_version)')],
+  ['model_k', MODEL_CODE('min(model)')],
+  ['example_id', 'substring(max(example_id), 2)'],
+  ['run_id', 'substring(max(run_id), 2)'],
+  ['is_task', 'toBool(max(judged) % 2 = 0)'],
+  /* judged also flags the root (2 on its row): max() over a number, not over the root_span_id strings */
+  ['has_root', 'toBool(max(judged) >= 2)'],
+  ['root_span_id', "if(has_root, substring(max(root_span_id), 2), '')"],
+  ['root_duration_ns', 'toUInt64(max(root_duration_ns))'],
+  ['input_tokens', 'sum(input_tokens)'],
+  ['output_tokens', 'sum(output_tokens)'],
+  ['cost_usd', 'sum(cost_usd)'],
+  ['unpriced_spans', 'sum(unpriced_spans)'],
+  ['llm_spans', 'sum(llm_spans)'],
+  ['success', 'if(max(success) >= 4, toBool(max(success) % 2 = 1), NULL)'],
+  ['has_error', 'toBool(max(has_error) > 0)'],
+  ['trace_start', "CAST(min(trace_start), 'DateTime64(9)')"],
+  ['trace_end', "CAST(max(trace_end), 'DateTime64(9)')"],
+  [
+    'scores',
+    `arrayFilter((x, i) -> i = 1, arrayReverseSort(groupArrayArray(scores)) AS sorted_scores,
+      arrayEnumerateUniq(arrayMap(x -> ${SCORE_KEY('x')}, sorted_scores)))`,
+  ],
+];
+
+/** The columns of a resolved trace, in trace_resolved's order. */
+export const RESOLVED_COLUMNS = RESOLUTION.map(([name]) => name).join(', ');
+const RESOLVED_EXPRESSIONS = RESOLUTION.map(([name, sql]) => (sql === name ? name : `${sql} AS ${name}`)).join(',\n  ');
+
+/**
+ * Resolved traces of `from`'s rows that pass `where`, grouped by `groupBy`
+ * (trace_id within one project; project, trace_id for compaction). A trace
+ * with no span (only evaluations) is none.
+ */
+export const resolveSql = (from: string, where: string, groupBy = 'trace_id') => `
+SELECT ${groupBy === 'trace_id' ? '' : 'project, '}${RESOLVED_EXPRESSIONS}
+FROM ${from}
+WHERE ${where}
+GROUP BY ${groupBy}
+HAVING sum(spans) > 0
+SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+
+/** The latest compaction's generation, 0 when there is none; one scalar, evaluated once per query wherever it appears. */
+const GENERATION = '(SELECT max(generation) FROM trace_compactions)';
+/** Traces of the project written to since that generation: the compacted rows of these are stale. */
+const CHANGED = `(SELECT trace_id FROM trace_writes WHERE project = {project:String} AND written_us > ${GENERATION})`;
+
+/** The traces a source resolves from rollup rows: for 'compacted', only those changed since the latest generation. */
+export const resolvedFromRows = (source: SummarySource) => (source === 'compacted' ? `trace_id IN ${CHANGED}` : '1');
+
+/** Which traces a summary covers: a condition on trace_id (any source), on rollup rows, on resolved codes. */
+export interface SummaryWhere {
+  traces?: string;
+  rows?: string;
+  codes?: string;
+}
+
+/**
+ * The per-trace summaries every query builds on, of the traces that pass
+ * `where`. The hot source, 'compacted', reads the latest generation of
+ * trace_resolved for the traces unchanged since it was written and resolves
+ * the rest (those written to since, and all of them before the first
+ * compaction) from the rollup: the answer is the rollup's, at a fraction of
+ * the cost once most traces have settled. 'rollup' resolves every trace from
+ * the rollup, 'raw' from rows computed from the raw tables (the reference).
+ */
+export const traceSummarySql = (source: SummarySource = 'compacted', where: SummaryWhere = {}) => {
+  const traces = where.traces ?? '1';
+  const rows = where.rows ?? '1';
+  const live = (condition: string) => resolveSql(SOURCES[source], `project = {project:String} AND ${traces} AND ${rows} AND ${condition}`);
+  const resolved =
+    source === 'compacted'
+      ? `SELECT ${RESOLVED_COLUMNS} FROM trace_resolved
+         WHERE generation = ${GENERATION} AND project = {project:String} AND ${traces} AND ${where.codes ?? '1'}
+           AND trace_id NOT IN ${CHANGED}
+         UNION ALL
+         SELECT * FROM (${live(resolvedFromRows(source))})`
+      : live('1');
+  return `
 WITH ${NAMES_WITH}
-SELECT
-  trace_id,
-  ${PRESENT_CODE('max(dataset)')} AS dataset_k,
-  ${PRESENT_CODE('max(dataset_version)')} AS dataset_version_k,
-  ${PRESENT_CODE('max(prompt)')} AS prompt_k,
-  ${PRESENT_CODE('max(prompt_version)')} AS prompt_version_k,
-  ${MODEL_CODE('min(model)')} AS model_k,
+SELECT *,
   ${DECODE('dataset_k')} AS dataset,
   ${DECODE('dataset_version_k')} AS dataset_version,
   ${DECODE('prompt_k')} AS prompt,
   ${DECODE('prompt_version_k')} AS prompt_version,
   ${DECODE('model_k')} AS model,
-  substring(max(example_id), 2) AS example_id,
-  substring(max(run_id), 2) AS run_id,
-  toBool(max(judged) % 2 = 0) AS is_task,
-  /* judged also flags the root (2 on its row): max() over a number, not over the root_span_id strings */
-  toBool(max(judged) >= 2) AS has_root,
-  if(has_root, substring(max(root_span_id), 2), '') AS root_span_id,
-  max(root_duration_ns) AS root_duration_ns,
-  sum(input_tokens) AS input_tokens,
-  sum(output_tokens) AS output_tokens,
-  sum(cost_usd) AS cost_usd,
-  sum(unpriced_spans) AS unpriced_spans,
-  sum(llm_spans) AS llm_spans,
-  if(max(success) >= 4, toBool(max(success) % 2 = 1), NULL) AS success,
-  toBool(max(has_error) > 0) AS has_error,
-  min(trace_start) AS trace_start,
-  max(trace_end) AS trace_end,
-  arrayFilter((x, i) -> i = 1, arrayReverseSort(groupArrayArray(scores)) AS sorted_scores,
-    arrayEnumerateUniq(arrayMap(x -> ${SCORE_KEY('x')}, sorted_scores))) AS scores,
-  if(has_root, max(root_duration_ns) / 1e6, NULL) AS latency_ms,
-  toUnixTimestamp64Nano(min(trace_start)) AS start_ns,
-  toUnixTimestamp64Nano(max(trace_end)) AS end_ns
-FROM ${SOURCES[source]}
-WHERE project = {project:String} AND ${pre}
-GROUP BY trace_id
-HAVING sum(spans) > 0
-SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+  if(has_root, root_duration_ns / 1e6, NULL) AS latency_ms,
+  toUnixTimestamp64Nano(trace_start) AS start_ns,
+  toUnixTimestamp64Nano(trace_end) AS end_ns
+FROM (${resolved})`;
+};
 
 /**
  * The rows trace_rollup's views would write, computed here from the raw
@@ -145,9 +201,10 @@ FROM evaluations
 WHERE length(target_trace_id) = 32
 SETTINGS prefer_column_name_to_alias = 1)`;
 
-/** Hot queries read the rollup; the raw tables are the reference it is checked against. */
-export type SummarySource = 'rollup' | 'raw';
-export const SOURCES: Record<SummarySource, string> = { rollup: 'trace_rollup', raw: TRACE_ROWS_RAW_SQL };
+/** Hot queries read compacted traces and the rollup; the raw tables are the reference both are checked against. */
+export type SummarySource = 'compacted' | 'rollup' | 'raw';
+/** The rows each source resolves traces from. */
+export const SOURCES: Record<SummarySource, string> = { compacted: 'trace_rollup', rollup: 'trace_rollup', raw: TRACE_ROWS_RAW_SQL };
 
 /** Extra per-trace columns for listings: the captured content a judge needs. */
 export const TRACE_CONTENT_SQL = `

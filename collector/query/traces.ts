@@ -134,7 +134,8 @@ export async function getTrace(store: Store, project: string, traceId: string) {
        ORDER BY start_time, span_id LIMIT 1 BY span_id`,
       params,
     ),
-    store.query<SummaryRow>(`SELECT * EXCEPT (scores) FROM (${traceSummarySql('rollup', 'trace_id = {trace_id:String}')})`, params),
+    // One trace by id: the rollup's own key finds its rows at once (compacted rows are sorted by versions, not ids).
+    store.query<SummaryRow>(`SELECT * EXCEPT (scores) FROM (${traceSummarySql('rollup', { traces: 'trace_id = {trace_id:String}' })})`, params),
     store.query<Record<string, unknown>>(
       `SELECT evaluation_id, target_span_id, evaluation_trace_id, evaluation_span_id, name AS evaluation, judge_name AS judge,
          judge_version, judge_model, score, label, passed, explanation, source,

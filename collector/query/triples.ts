@@ -75,7 +75,7 @@ export async function triples(
   store: Store,
   project: string,
   f: TraceFilter & JudgeFilter,
-  source: SummarySource = 'rollup',
+  source: SummarySource = 'compacted',
 ): Promise<Triple[]> {
   const params: QueryParams = { project };
   const judgeParams: QueryParams = { project };

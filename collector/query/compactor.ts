@@ -1,0 +1,194 @@
+import type { Store } from '../store/types.js';
+import { RESOLVED_COLUMNS, resolveSql } from './traces-sql.js';
+
+/**
+ * Writes every trace's resolved summary, now and then, as a new generation
+ * of trace_resolved (clickhouse/006_trace_compaction.sql), so that queries
+ * group settled traces once instead of on every request
+ * (traceSummarySql's 'compacted' source).
+ *
+ * Exactness rests on the watermark: it is read from the store's clock while
+ * no insert is in flight (Store.barrier), less a margin. Every row stamped up
+ * to it (trace_writes) was committed before the compaction read the rollup,
+ * so the generation holds each trace as it stood with those rows; a trace
+ * written to after it is stamped later, and queries resolve it from the
+ * rollup instead. Another writer's insert that took longer than the margin
+ * could be missed: like insert-time dedup, this assumes one collector writes
+ * to a store.
+ */
+export interface CompactionPolicy {
+  /** How often the collector checks whether to compact (ms); 0: never on its own. */
+  intervalMs: number;
+  /** Compact under steady ingest once this many trace_writes rows changed, or this fraction of the compacted traces. */
+  minChangedRows: number;
+  changedFraction: number;
+  /** The most of the time spent compacting under steady ingest (a compaction waits this long relative to the last one's duration). */
+  maxDutyCycle: number;
+  /** A superseded generation stays this long for queries that already read its number (ms). */
+  graceMs: number;
+  /** Writes stamped this close before the watermark's moment count as later (µs): covers steps of the store's clock. */
+  marginUs: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = {
+  intervalMs: 5_000,
+  minChangedRows: 10_000,
+  changedFraction: 0.05,
+  maxDutyCycle: 0.2,
+  graceMs: 30_000,
+  marginUs: 1_000_000,
+};
+
+export interface Compaction {
+  generation: number;
+  traces: number;
+  seconds: number;
+}
+
+export class Compactor {
+  private timer: NodeJS.Timeout | undefined;
+  /** The compaction or check in progress: one at a time. */
+  private busy: Promise<unknown> = Promise.resolve();
+  private last: { generation: number; traces: number; seconds: number; endedMs: number } | undefined;
+  private previousChanged = -1;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly policy: CompactionPolicy = DEFAULT_COMPACTION,
+    private readonly onCompacted: (c: Compaction) => void = () => undefined,
+    private readonly onError: (err: unknown) => void = (err) => console.error(`[evaltrace] compaction failed: ${(err as Error).message}`),
+  ) {}
+
+  start(): void {
+    if (this.policy.intervalMs <= 0 || this.timer) return;
+    this.timer = setInterval(() => {
+      this.busy = this.busy.then(() => this.check()).catch(this.onError);
+    }, this.policy.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops checking and waits for a compaction in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.busy.catch(() => undefined);
+  }
+
+  /** Rows of trace_writes stamped after the latest generation: traces queries resolve from the rollup. */
+  async changedRows(): Promise<number> {
+    const [row] = await this.store.query<{ n: number }>(
+      'SELECT count() AS n FROM trace_writes WHERE written_us > (SELECT max(generation) FROM trace_compactions)',
+    );
+    return row?.n ?? 0;
+  }
+
+  /** Compacts now (after any compaction in progress); null when nothing was written since the latest generation. */
+  compact(): Promise<Compaction | null> {
+    const run = this.busy.then(() => this.run());
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async check(): Promise<void> {
+    if (this.stopped) return;
+    const changed = await this.changedRows();
+    const quiet = changed === this.previousChanged;
+    this.previousChanged = changed;
+    if (changed === 0) return;
+    const last = this.last ?? (await this.latest());
+    const many = changed >= Math.max(this.policy.minChangedRows, this.policy.changedFraction * (last?.traces ?? 0));
+    const rested = !last || Date.now() - last.endedMs >= (last.seconds * 1000 * (1 - this.policy.maxDutyCycle)) / this.policy.maxDutyCycle;
+    if ((quiet || many) && rested) await this.run();
+  }
+
+  private async latest(): Promise<typeof this.last> {
+    const [row] = await this.store.query<{ generation: number; traces: number; seconds: number; ended_ms: number }>(
+      `SELECT generation, traces, seconds, toUnixTimestamp64Milli(finished_at) AS ended_ms
+       FROM trace_compactions ORDER BY generation DESC LIMIT 1`,
+    );
+    return row && { generation: row.generation, traces: row.traces, seconds: row.seconds, endedMs: row.ended_ms };
+  }
+
+  private async run(): Promise<Compaction | null> {
+    const last = this.last ?? (await this.latest());
+    const generation = await this.watermark();
+    if ((last && generation <= last.generation) || (await this.changedRows()) === 0) return null;
+    const started = performance.now();
+    // Grouped in the rollup's key order (streaming, bounded memory), written in blocks of 100k traces.
+    await this.store.command(
+      `INSERT INTO trace_resolved (generation, project, ${RESOLVED_COLUMNS})
+       SELECT {generation:UInt64}, * FROM (${resolveSql('trace_rollup', '1', 'project, trace_id')})
+       SETTINGS min_insert_block_size_rows = 100000, min_insert_block_size_bytes = 33554432`,
+      { generation },
+    );
+    const [count] = await this.store.query<{ n: number }>('SELECT count() AS n FROM trace_resolved WHERE generation = {generation:UInt64}', {
+      generation,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const traces = count?.n ?? 0;
+    await this.store.command(
+      'INSERT INTO trace_compactions (generation, traces, seconds) VALUES ({generation:UInt64}, {traces:UInt64}, {seconds:Float64})',
+      { generation, traces, seconds },
+    );
+    this.last = { generation, traces, seconds, endedMs: Date.now() };
+    this.previousChanged = -1;
+    this.onCompacted({ generation, traces, seconds });
+    await this.dropSuperseded(generation);
+    return { generation, traces, seconds };
+  }
+
+  /**
+   * The store's clock less the margin, read while no insert is in flight.
+   * Writes stamped within the margin would stay out of the generation: when
+   * the latest write is that recent (a burst that just ended), the margin is
+   * waited out first.
+   */
+  private async watermark(): Promise<number> {
+    const read = () =>
+      this.store.barrier(async () => {
+        const [row] = await this.store.query<{ now: number; latest: number }>(
+          'SELECT toUInt64(toUnixTimestamp64Micro(now64(6))) AS now, (SELECT max(written_us) FROM trace_writes) AS latest',
+        );
+        return row!;
+      });
+    let { now, latest } = await read();
+    if (latest > now - this.policy.marginUs && latest <= now) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil((latest + this.policy.marginUs - now) / 1000)));
+      ({ now } = await read());
+    }
+    return now - this.policy.marginUs;
+  }
+
+  /**
+   * Drops the generations older than `current` that no query can still be
+   * reading: superseded at least graceMs ago, or never recorded (a
+   * compaction that died). Their records go too, a hundred at a time.
+   */
+  private async dropSuperseded(current: number): Promise<void> {
+    const [partitions, recorded] = await Promise.all([
+      this.store.query<{ generation: number }>(
+        `SELECT DISTINCT toUInt64(partition) AS generation FROM system.parts
+         WHERE database = currentDatabase() AND table = 'trace_resolved' AND active`,
+      ),
+      this.store.query<{ generation: number; ended_ms: number }>(
+        'SELECT generation, toUnixTimestamp64Milli(finished_at) AS ended_ms FROM trace_compactions ORDER BY generation',
+      ),
+    ]);
+    const now = Date.now();
+    const supersededAt = (g: number) => recorded.find((r) => r.generation > g)?.ended_ms;
+    const kept: number[] = [];
+    for (const { generation: g } of partitions) {
+      const at = supersededAt(g);
+      const unrecorded = !recorded.some((r) => r.generation === g);
+      if (g < current && (unrecorded || (at !== undefined && now - at >= this.policy.graceMs))) {
+        // A generation is a number from the store's own table: safe to write into the statement.
+        await this.store.command(`ALTER TABLE trace_resolved DROP PARTITION ${Number(g)}`);
+      } else kept.push(g);
+    }
+    const oldestKept = Math.min(current, ...kept);
+    if (recorded.filter((r) => r.generation < oldestKept).length >= 100) {
+      await this.store.command('DELETE FROM trace_compactions WHERE generation < {oldest:UInt64}', { oldest: oldestKept });
+    }
+  }
+}

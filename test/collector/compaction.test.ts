@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_COMPACTION } from '../../collector/query/compactor.js';
+import { triples } from '../../collector/query/triples.js';
+import { rebuildViews } from '../../collector/store/rebuild.js';
+import type { RunningCollector } from '../../collector/server.js';
+import { getJson, startTestCollector } from '../helpers/collector.js';
+import { makeSender } from '../helpers/otel.js';
+import { newSpanId, newTraceId, postJson, request, span } from '../helpers/otlp-json.js';
+import { planTasks, sendJudgements, sendTasks } from '../helpers/scenario.js';
+
+/** Every endpoint that reads per-trace summaries, on the scenario's prompt and judges. */
+const ENDPOINTS = [
+  '/api/triples',
+  '/api/triples?prompt_version=v2&judge_version=j1',
+  '/api/prompts?prompt=answer',
+  '/api/compare/prompts?prompt=answer&a=v1&b=v2&judge=helpfulness-judge&judge_version=j1',
+  '/api/compare/judges?judge=helpfulness-judge&a=j1&b=j2',
+  '/api/traces?limit=1000',
+];
+
+async function answers(c: RunningCollector): Promise<unknown[]> {
+  return Promise.all(
+    ENDPOINTS.map(async (path) => {
+      const { status, body } = await getJson(c, path);
+      expect(status, path).toBe(200);
+      return body;
+    }),
+  );
+}
+
+/** Fractions to 11 significant digits: sums over traces in another order differ in the last bits, nothing else may. */
+const rounded = (x: unknown) =>
+  JSON.parse(JSON.stringify(x), (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(11)) : v));
+
+async function expectEqualToRaw(c: RunningCollector) {
+  expect(rounded(await triples(c.store, 'default', {}))).toEqual(rounded(await triples(c.store, 'default', {}, 'raw')));
+}
+
+const partitions = async (c: RunningCollector) =>
+  (
+    await c.store.query<{ p: string }>(
+      `SELECT DISTINCT partition AS p FROM system.parts WHERE database = currentDatabase() AND table = 'trace_resolved' AND active ORDER BY p`,
+    )
+  ).map((r) => r.p);
+
+describe('compacted trace summaries answer exactly as the rollup does', () => {
+  let c: RunningCollector;
+  let beforeCompaction: unknown[];
+
+  beforeAll(async () => {
+    // No background compaction: each test compacts when it says so.
+    c = await startTestCollector({ compaction: { ...DEFAULT_COMPACTION, intervalMs: 0, marginUs: 0, graceMs: 0 } });
+    const sender = makeSender({ url: c.url, encoding: 'protobuf', gzip: false, batch: true });
+    const tasks = planTasks(23, { examples: 5 });
+    const roots = await sendTasks(sender, tasks);
+    await sendJudgements(sender, roots, tasks, 'j1', (t) => t.scores.j1!);
+    await sendJudgements(sender, roots, tasks, 'j2', (t) => t.scores.j2!);
+    await sender.shutdown();
+    beforeCompaction = await answers(c);
+  });
+  afterAll(() => c.close());
+
+  it('reads every trace from the rollup until the first compaction', async () => {
+    expect(await c.store.query('SELECT generation FROM trace_compactions')).toEqual([]);
+    expect(await c.app.compactor.changedRows()).toBeGreaterThan(0);
+    await expectEqualToRaw(c);
+  });
+
+  it('gives every endpoint the same answer after a compaction, and then reads no trace from the rollup', async () => {
+    const done = await c.app.compactor.compact();
+    expect(done?.traces).toBe(planTasks(23, { examples: 5 }).length * 3);
+    expect(await c.app.compactor.changedRows()).toBe(0);
+    expect(rounded(await answers(c))).toEqual(rounded(beforeCompaction));
+    await expectEqualToRaw(c);
+  });
+
+  it('writes no new generation when nothing was written since the last', async () => {
+    expect(await c.app.compactor.compact()).toBeNull();
+  });
+
+  it('resolves traces written to after the compaction from the rollup: a late root, a re-judgement, a new trace', async () => {
+    // A compacted trace gets its root (and with it a dataset) late; another is judged again by j1.
+    const [listed] = (await getJson(c, '/api/traces?limit=2')).body.traces as Array<{ trace_id: string }>;
+    const late = newTraceId();
+    const lateRoot = newSpanId();
+    await postJson(c.url, request([span({ traceId: late, parentSpanId: lateRoot, attrs: { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 7 } })]));
+    expect(await c.app.compactor.compact()).not.toBeNull();
+    await postJson(c.url, request([span({ traceId: late, spanId: lateRoot, attrs: { 'evaltrace.dataset.name': 'late-root', 'evaltrace.task.success': true } })]));
+    await postJson(
+      c.url,
+      request([
+        span({
+          startMs: Date.UTC(2026, 10, 1),
+          links: [{ traceId: listed!.trace_id, spanId: '0000000000000001' }],
+          attrs: {
+            'gen_ai.evaluation.name': 'helpfulness',
+            'gen_ai.evaluation.score.value': 0.01,
+            'gen_ai.evaluation.score.label': 'fail',
+            'evaltrace.judge.name': 'helpfulness-judge',
+            'evaltrace.judge.version': 'j1',
+          },
+        }),
+      ]),
+    );
+    await postJson(c.url, request([span({ attrs: { 'evaltrace.dataset.name': 'fresh', 'evaltrace.prompt.name': 'answer', 'evaltrace.prompt.version': 'v1' } })]));
+    expect(await c.app.compactor.changedRows()).toBeGreaterThan(0);
+
+    await expectEqualToRaw(c);
+    const filtered = { dataset: 'late-root' };
+    expect(rounded(await triples(c.store, 'default', filtered))).toEqual(rounded(await triples(c.store, 'default', filtered, 'raw')));
+    expect((await triples(c.store, 'default', filtered)).map((t) => t.n_traces)).toEqual([1]);
+    const uncompacted = await answers(c);
+    await c.app.compactor.compact();
+    expect(await c.app.compactor.changedRows()).toBe(0);
+    expect(rounded(await answers(c))).toEqual(rounded(uncompacted));
+  });
+
+  it('keeps only the latest generation once the older ones are past their grace period', async () => {
+    const [latest] = await c.store.query<{ g: string }>('SELECT toString(max(generation)) AS g FROM trace_compactions');
+    expect(await partitions(c)).toEqual([latest!.g]);
+  });
+
+  it('drops the rows of a compaction that died before recording them, which no query ever read', async () => {
+    const [row] = await c.store.query<{ g: number }>('SELECT max(generation) AS g FROM trace_compactions');
+    // A partial generation below the latest, as a killed process would leave it.
+    await c.store.command(
+      `INSERT INTO trace_resolved (generation, project, trace_id, dataset_k, is_task, has_root, input_tokens)
+       VALUES ({g:UInt64}, 'default', {t:FixedString(32)}, 1, true, true, 999999)`,
+      { g: row!.g - 1, t: newTraceId() },
+    );
+    await expectEqualToRaw(c);
+    await postJson(c.url, request([span({ attrs: { 'evaltrace.dataset.name': 'after-crash' } })]));
+    await c.app.compactor.compact();
+    expect(await partitions(c)).toHaveLength(1);
+    await expectEqualToRaw(c);
+  });
+
+  it('trusts no compacted row after the rollup is rebuilt from the stored spans', async () => {
+    const before = await answers(c);
+    await c.store.command('TRUNCATE TABLE trace_rollup');
+    await rebuildViews(c.store);
+    // The rebuild stamps every trace as written now: each is resolved from the rebuilt rollup.
+    expect(await c.app.compactor.changedRows()).toBeGreaterThan(0);
+    expect(rounded(await answers(c))).toEqual(rounded(before));
+    await expectEqualToRaw(c);
+  });
+
+  it('answers exactly while generations are written and dropped under it', async () => {
+    const reference = rounded(await triples(c.store, 'default', {}, 'raw'));
+    const compactions = (async () => {
+      for (let i = 0; i < 4; i++) {
+        await postJson(c.url, request([span({ attrs: { 'evaltrace.dataset.name': `churn-${i}` } })]));
+        await c.app.compactor.compact();
+      }
+    })();
+    const reads: unknown[] = [];
+    for (let i = 0; i < 6; i++) reads.push(rounded(await triples(c.store, 'default', { dataset: 'support-qa' })));
+    await compactions;
+    const expected = reference.filter((t: { dataset: string }) => t.dataset === 'support-qa');
+    for (const r of reads) expect(r).toEqual(expected);
+  });
+});
+
+describe('the collector compacts on its own', () => {
+  it('compacts once writes stop, and again after more arrive', async () => {
+    const c = await startTestCollector({ compaction: { ...DEFAULT_COMPACTION, intervalMs: 100, marginUs: 0 } });
+    try {
+      const waitForNoChanges = async () => {
+        for (let i = 0; i < 100 && (await c.app.compactor.changedRows()) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(await c.app.compactor.changedRows()).toBe(0);
+      };
+      await postJson(c.url, request([span({ attrs: { 'evaltrace.dataset.name': 'auto' } })]));
+      await waitForNoChanges();
+      await postJson(c.url, request([span({ attrs: { 'evaltrace.dataset.name': 'auto-2' } })]));
+      await waitForNoChanges();
+      const [row] = await c.store.query<{ n: number }>('SELECT count() AS n FROM trace_compactions');
+      expect(row!.n).toBeGreaterThanOrEqual(2);
+      const metrics = await (await fetch(`${c.url}/metrics`)).text();
+      expect(metrics).toMatch(/^evaltrace_compactions_total [2-9]\d*$/m);
+      await expectEqualToRaw(c);
+    } finally {
+      await c.close();
+    }
+  });
+});
