@@ -39,6 +39,32 @@ export const DEFAULT_COMPACTION: CompactionPolicy = {
   marginUs: 1_000_000,
 };
 
+/**
+ * A compaction groups the rollup a slice of trace ids at a time, about this
+ * many traces each: grouping all 500k traces of 10M spans at once held
+ * ~600 MB; sixteen slices of them ~100 MB, in 1.0 s instead of 0.6 s.
+ */
+const SLICE_TRACES = 32_000;
+
+/** Ranges of the ids' first two hex digits, each of about SLICE_TRACES of `traces` traces; the ends are open. */
+export function traceIdSlices(traces: number): Array<{ where: string; params: Record<string, string> }> {
+  const n = Math.min(256, Math.max(1, Math.ceil(traces / SLICE_TRACES)));
+  const bound = (i: number) => Math.floor((256 * i) / n).toString(16).padStart(2, '0');
+  return Array.from({ length: n }, (_, i) => {
+    const where = ['1'];
+    const params: Record<string, string> = {};
+    if (i > 0) {
+      where.push('trace_id >= {slice_from:String}');
+      params.slice_from = bound(i);
+    }
+    if (i < n - 1) {
+      where.push('trace_id < {slice_to:String}');
+      params.slice_to = bound(i + 1);
+    }
+    return { where: where.join(' AND '), params };
+  });
+}
+
 export interface Compaction {
   generation: number;
   traces: number;
@@ -115,13 +141,14 @@ export class Compactor {
     const generation = await this.watermark();
     if ((last && generation <= last.generation) || (await this.changedRows()) === 0) return null;
     const started = performance.now();
-    // Grouped in the rollup's key order (streaming, bounded memory), written in blocks of 100k traces.
-    await this.store.command(
-      `INSERT INTO trace_resolved (generation, project, ${RESOLVED_COLUMNS})
-       SELECT {generation:UInt64}, * FROM (${resolveSql('trace_rollup', '1', 'project, trace_id')})
-       SETTINGS min_insert_block_size_rows = 100000, min_insert_block_size_bytes = 33554432`,
-      { generation },
-    );
+    const [written] = await this.store.query<{ n: number }>('SELECT count() AS n FROM trace_writes');
+    for (const slice of traceIdSlices(written?.n ?? 0)) {
+      await this.store.command(
+        `INSERT INTO trace_resolved (generation, project, ${RESOLVED_COLUMNS})
+         SELECT {generation:UInt64}, * FROM (${resolveSql('trace_rollup', slice.where, 'project, trace_id')})`,
+        { generation, ...slice.params },
+      );
+    }
     const [count] = await this.store.query<{ n: number }>('SELECT count() AS n FROM trace_resolved WHERE generation = {generation:UInt64}', {
       generation,
     });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COMPACTION } from '../../collector/query/compactor.js';
+import { DEFAULT_COMPACTION, traceIdSlices } from '../../collector/query/compactor.js';
 import { triples } from '../../collector/query/triples.js';
 import { rebuildViews } from '../../collector/store/rebuild.js';
 import type { RunningCollector } from '../../collector/server.js';
@@ -178,6 +178,35 @@ describe('the collector compacts on its own', () => {
       const metrics = await (await fetch(`${c.url}/metrics`)).text();
       expect(metrics).toMatch(/^evaltrace_compactions_total [2-9]\d*$/m);
       await expectEqualToRaw(c);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('a compaction groups the traces a slice of ids at a time', () => {
+  it('covers every id once, in contiguous ranges of the leading hex digits with open ends', () => {
+    expect(traceIdSlices(10)).toEqual([{ where: '1', params: {} }]);
+    const slices = traceIdSlices(500_000);
+    expect(slices).toHaveLength(16);
+    expect(slices[0]).toEqual({ where: '1 AND trace_id < {slice_to:String}', params: { slice_to: '10' } });
+    expect(slices.at(-1)).toEqual({ where: '1 AND trace_id >= {slice_from:String}', params: { slice_from: 'f0' } });
+    slices.slice(1).forEach((s, i) => expect(s.params.slice_from).toBe(slices[i]!.params.slice_to));
+    expect(traceIdSlices(1e9)).toHaveLength(256);
+  });
+
+  it('writes every trace of a store whose compaction takes several slices', async () => {
+    const c = await startTestCollector({ compaction: { ...DEFAULT_COMPACTION, intervalMs: 0, marginUs: 0 } });
+    try {
+      // As many trace_writes rows as 40,000 traces would leave: the compaction runs in two slices.
+      await c.store.command(
+        `INSERT INTO trace_writes (project, trace_id, written_us) SELECT 'elsewhere', leftPad(hex(number), 32, '0'), 1 FROM numbers(40000)`,
+      );
+      const traceIds = ['0f', '7f', '80', 'ff'].map((p) => p + newTraceId().slice(2));
+      for (const traceId of traceIds) await postJson(c.url, request([span({ traceId, attrs: { 'evaltrace.dataset.name': 'sliced' } })]));
+      const done = await c.app.compactor.compact();
+      expect(done?.traces).toBe(traceIds.length);
+      expect((await triples(c.store, 'default', { dataset: 'sliced' })).map((t) => t.n_traces)).toEqual([traceIds.length]);
     } finally {
       await c.close();
     }
