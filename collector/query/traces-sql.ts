@@ -99,7 +99,7 @@ FROM ${from}
 WHERE ${where}
 GROUP BY ${groupBy}
 HAVING sum(spans) > 0
-SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+SETTINGS prefer_column_name_to_alias = 1`;
 
 /** The latest compaction's generation, 0 when there is none; one scalar, evaluated once per query wherever it appears. */
 const GENERATION = '(SELECT max(generation) FROM trace_compactions)';
@@ -224,8 +224,8 @@ const RECENCY = 'bitShiftLeft(toUInt128(greatest(toUnixTimestamp64Nano(time), 0)
 /**
  * The latest evaluation per (evaluated trace, judge, judge version, evaluation
  * name): re-judging a trace with the same judge version replaces its score.
- * Evaluations are stored once (insert-time dedup), and the grouping follows
- * the table's sort key, so it aggregates in order without a hash table.
+ * Evaluations are stored once (insert-time dedup). (An in-order aggregation
+ * setting here would not reach the plan: these run as subqueries.)
  */
 export const LATEST_EVALUATIONS_SQL = `
 SELECT
@@ -241,7 +241,7 @@ SELECT
 FROM evaluations
 WHERE project = {project:String}
 GROUP BY trace_id, judge_name, judge_version, name
-SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+SETTINGS prefer_column_name_to_alias = 1`;
 
 /**
  * LATEST_EVALUATIONS_SQL reduced to what aggregates need. Score and pass are
@@ -262,4 +262,4 @@ SELECT
 FROM evaluations
 WHERE project = {project:String}
 GROUP BY trace_id, judge_name, judge_version, name
-SETTINGS prefer_column_name_to_alias = 1, optimize_aggregation_in_order = 1`;
+SETTINGS prefer_column_name_to_alias = 1`;
