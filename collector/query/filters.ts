@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { QueryParams } from '../store/types.js';
-import { CODE_OF, MODEL_CODE, PRESENT_CODE, resolvedFromRows, SOURCES, type SummarySource, traceSummarySql } from './traces-sql.js';
+import { CODE_OF, MODEL_CODE, PRESENT_CODE, SOURCES, type SummarySource, traceSummarySql } from './traces-sql.js';
 
 const name = z.string().min(1).max(512);
 
@@ -83,13 +83,12 @@ export function traceWhere(f: TraceFilter, params: QueryParams, oneOf: OneOf = {
  * summary then groups only the traces that meet them all (for a prompt and
  * two of its versions, a twenty-fifth of them, say) instead of every trace;
  * the exact filter still follows. A trace's values may sit on different rows,
- * so several conditions are met per trace, not per row. For the compacted
- * source only the traces changed since the latest generation are looked at.
+ * so several conditions are met per trace, not per row.
  */
 function prefilter(f: TraceFilter, oneOf: OneOf, source: SummarySource): string {
   const conditions = valueConditions(f, oneOf, (key) => (key === 'model' ? MODEL_CODE('model') : PRESENT_CODE(key)));
   if (conditions.length === 0) return '1';
-  const rows = `FROM ${SOURCES[source]} WHERE project = {project:String} AND ${resolvedFromRows(source)} AND (${conditions.join(' OR ')})`;
+  const rows = `FROM ${SOURCES[source]} WHERE project = {project:String} AND (${conditions.join(' OR ')})`;
   return conditions.length === 1
     ? `trace_id IN (SELECT trace_id ${rows})`
     : `trace_id IN (SELECT trace_id ${rows} GROUP BY trace_id HAVING ${conditions.map((c) => `max(${c})`).join(' AND ')}
@@ -98,12 +97,15 @@ function prefilter(f: TraceFilter, oneOf: OneOf, source: SummarySource): string 
 
 /**
  * The per-trace summaries (traces-sql.ts) of the traces that pass the filter; `extra` adds WHERE terms.
- * Compacted traces are filtered on their own codes (exactly, and by the sort key), rollup rows by the prefilter.
+ * Compacted traces are filtered on their own codes (exactly, and by the sort key). The traces the
+ * compacted source resolves from the rollup, those changed since its generation, are few: they are
+ * resolved whole and then filtered, where the prefilter would cost one more pass over the rollup.
  */
 export function tracesSql(f: TraceFilter, params: QueryParams, extra = '1', source: SummarySource = 'compacted', oneOf: OneOf = {}): string {
   const where = traceWhere(f, params, oneOf);
   const codes = valueConditions(f, oneOf, (key) => TRACE_COLUMNS[key]);
-  const summary = traceSummarySql(source, { rows: prefilter(f, oneOf, source), codes: codes.length ? codes.join(' AND ') : '1' });
+  const rows = source === 'compacted' ? '1' : prefilter(f, oneOf, source);
+  const summary = traceSummarySql(source, { rows, codes: codes.length ? codes.join(' AND ') : '1' });
   return `SELECT * FROM (${summary}) WHERE ${where} AND ${extra}`;
 }
 

@@ -106,9 +106,6 @@ const GENERATION = '(SELECT max(generation) FROM trace_compactions)';
 /** Traces of the project written to since that generation: the compacted rows of these are stale. */
 const CHANGED = `(SELECT trace_id FROM trace_writes WHERE project = {project:String} AND written_us > ${GENERATION})`;
 
-/** The traces a source resolves from rollup rows: for 'compacted', only those changed since the latest generation. */
-export const resolvedFromRows = (source: SummarySource) => (source === 'compacted' ? `trace_id IN ${CHANGED}` : '1');
-
 /** Which traces a summary covers: a condition on trace_id (any source), on rollup rows, on resolved codes. */
 export interface SummaryWhere {
   traces?: string;
@@ -135,7 +132,7 @@ export const traceSummarySql = (source: SummarySource = 'compacted', where: Summ
          WHERE generation = ${GENERATION} AND project = {project:String} AND ${traces} AND ${where.codes ?? '1'}
            AND trace_id NOT IN ${CHANGED}
          UNION ALL
-         SELECT * FROM (${live(resolvedFromRows(source))})`
+         SELECT * FROM (${live(`trace_id IN ${CHANGED}`)})`
       : live('1');
   return `
 WITH ${NAMES_WITH}
