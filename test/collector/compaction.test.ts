@@ -68,7 +68,8 @@ describe('compacted trace summaries answer exactly as the rollup does', () => {
 
   it('gives every endpoint the same answer after a compaction, and then reads no trace from the rollup', async () => {
     const done = await c.app.compactor.compact();
-    expect(done?.traces).toBe(planTasks(23, { examples: 5 }).length * 3);
+    const [stored] = await c.store.query<{ n: number }>('SELECT uniqExact(trace_id) AS n FROM spans');
+    expect(done?.traces).toBe(stored!.n);
     expect(await c.app.compactor.changedRows()).toBe(0);
     expect(rounded(await answers(c))).toEqual(rounded(beforeCompaction));
     await expectEqualToRaw(c);
@@ -204,8 +205,13 @@ describe('a compaction groups the traces a slice of ids at a time', () => {
       );
       const traceIds = ['0f', '7f', '80', 'ff'].map((p) => p + newTraceId().slice(2));
       for (const traceId of traceIds) await postJson(c.url, request([span({ traceId, attrs: { 'evaltrace.dataset.name': 'sliced' } })]));
+      // (In server mode the store is shared with the other tests of this file: count these traces only.)
       const done = await c.app.compactor.compact();
-      expect(done?.traces).toBe(traceIds.length);
+      const [written] = await c.store.query<{ n: number }>(
+        'SELECT count() AS n FROM trace_resolved WHERE generation = {g:UInt64} AND trace_id IN {ids:Array(String)}',
+        { g: done!.generation, ids: traceIds },
+      );
+      expect(written!.n).toBe(traceIds.length);
       expect((await triples(c.store, 'default', { dataset: 'sliced' })).map((t) => t.n_traces)).toEqual([traceIds.length]);
     } finally {
       await c.close();
