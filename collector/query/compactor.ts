@@ -88,8 +88,15 @@ export class Compactor {
 
   start(): void {
     if (this.policy.intervalMs <= 0 || this.timer) return;
+    let checking = false;
     this.timer = setInterval(() => {
-      this.busy = this.busy.then(() => this.check()).catch(this.onError);
+      // A compaction longer than the interval skips the ticks that fall in it rather than queueing them.
+      if (checking) return;
+      checking = true;
+      this.busy = this.busy
+        .then(() => this.check())
+        .catch(this.onError)
+        .finally(() => (checking = false));
     }, this.policy.intervalMs);
     this.timer.unref();
   }
