@@ -41,8 +41,9 @@ export const DEFAULT_COMPACTION: CompactionPolicy = {
 
 /**
  * A compaction groups the rollup a slice of trace ids at a time, about this
- * many traces each: grouping all 500k traces of 10M spans at once held
- * ~600 MB; sixteen slices of them ~100 MB, in 1.0 s instead of 0.6 s.
+ * many traces each: compacting all 500k traces of 10M spans at once held
+ * ~850 MB above the collector's baseline; sixteen slices ~200 MB, in ~2 s
+ * instead of 1.6 s.
  */
 const SLICE_TRACES = 32_000;
 

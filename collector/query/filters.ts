@@ -97,16 +97,15 @@ function prefilter(f: TraceFilter, oneOf: OneOf, source: SummarySource): string 
 
 /**
  * The per-trace summaries (traces-sql.ts) of the traces that pass the filter; `extra` adds WHERE terms.
- * Compacted traces are filtered on their own codes (exactly, and by the sort key). The traces the
- * compacted source resolves from the rollup, those changed since its generation, are few: they are
- * resolved whole and then filtered, where the prefilter would cost one more pass over the rollup.
+ * ClickHouse pushes these terms into the compacted rows' branch, where the value codes select a range
+ * of the sort key. The traces the compacted source resolves from the rollup, those changed since its
+ * generation, are few: they are resolved whole and then filtered, where the prefilter would cost one
+ * more pass over the rollup.
  */
 export function tracesSql(f: TraceFilter, params: QueryParams, extra = '1', source: SummarySource = 'compacted', oneOf: OneOf = {}): string {
   const where = traceWhere(f, params, oneOf);
-  const codes = valueConditions(f, oneOf, (key) => TRACE_COLUMNS[key]);
   const rows = source === 'compacted' ? '1' : prefilter(f, oneOf, source);
-  const summary = traceSummarySql(source, { rows, codes: codes.length ? codes.join(' AND ') : '1' });
-  return `SELECT * FROM (${summary}) WHERE ${where} AND ${extra}`;
+  return `SELECT * FROM (${traceSummarySql(source, { rows })}) WHERE ${where} AND ${extra}`;
 }
 
 const JUDGE_COLUMNS = { judge: 'judge_name', judge_version: 'judge_version', evaluation: 'name' } as const;

@@ -3,15 +3,16 @@ import { ATTR } from '../../src/attributes.js';
 /**
  * The per-trace resolution every query builds on. A trace's versions may sit
  * on any of its spans and arrive in separate requests, so they are resolved
- * at query time: a non-empty value wins, the root span's value over a
- * child's. A trace is a task unless its root (or, without a root, any span)
+ * from every row stored so far: a non-empty value wins, the root span's value
+ * over a child's. A trace is a task unless its root (or, without a root, any span)
  * is an evaluation or carries a judge version: judge traces are not tasks.
  * Tokens and cost add up over the LLM spans that are not judge calls.
  *
- * Hot queries read trace_rollup (clickhouse/004_trace_rollup_codes.sql); the
- * same resolution over rows computed from the raw spans and evaluations is
- * the reference a test and the query benchmark hold the rollup's answers
- * equal to.
+ * Hot queries read compacted summaries (clickhouse/006_trace_compaction.sql)
+ * and resolve the traces changed since from trace_rollup
+ * (clickhouse/004_trace_rollup_codes.sql); the same resolution over rows
+ * computed from the raw spans and evaluations is the reference tests and the
+ * query benchmark hold their answers equal to.
  */
 
 /**
@@ -106,11 +107,10 @@ const GENERATION = '(SELECT max(generation) FROM trace_compactions)';
 /** Traces of the project written to since that generation: the compacted rows of these are stale. */
 const CHANGED = `(SELECT trace_id FROM trace_writes WHERE project = {project:String} AND written_us > ${GENERATION})`;
 
-/** Which traces a summary covers: a condition on trace_id (any source), on rollup rows, on resolved codes. */
+/** Which traces a summary covers: a condition on trace_id (any source), and one on the rows it resolves traces from. */
 export interface SummaryWhere {
   traces?: string;
   rows?: string;
-  codes?: string;
 }
 
 /**
@@ -129,7 +129,7 @@ export const traceSummarySql = (source: SummarySource = 'compacted', where: Summ
   const resolved =
     source === 'compacted'
       ? `SELECT ${RESOLVED_COLUMNS} FROM trace_resolved
-         WHERE generation = ${GENERATION} AND project = {project:String} AND ${traces} AND ${where.codes ?? '1'}
+         WHERE generation = ${GENERATION} AND project = {project:String} AND ${traces}
            AND trace_id NOT IN ${CHANGED}
          UNION ALL
          SELECT * FROM (${live(`trace_id IN ${CHANGED}`)})`
