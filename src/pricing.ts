@@ -64,8 +64,26 @@ export const PRICES: Readonly<Record<string, ModelPrice>> = {
 
 const KEYS_LONGEST_FIRST = Object.keys(PRICES).sort((a, b) => b.length - a.length);
 
+/**
+ * Model ids already resolved: a dated snapshot id walks the table by prefix,
+ * and both the SDK (every LLM call) and the collector (every unpriced span)
+ * price the same few ids again and again. Bounded, since the collector reads
+ * ids off the wire; past the bound an id is resolved each time.
+ */
+const resolved = new Map<string, ModelPrice | null>();
+const MAX_RESOLVED = 1024;
+
 /** Resolves a model id (dated snapshot, `provider/` or `models/` prefix) to its price, or null when unknown. */
 export function priceFor(model: string): ModelPrice | null {
+  let price = resolved.get(model);
+  if (price === undefined) {
+    price = resolve(model);
+    if (resolved.size < MAX_RESOLVED) resolved.set(model, price);
+  }
+  return price;
+}
+
+function resolve(model: string): ModelPrice | null {
   const id = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
   // Own keys only: a model named "constructor" or "__proto__" must not price as Object.prototype.
   if (Object.hasOwn(PRICES, id)) return PRICES[id]!;

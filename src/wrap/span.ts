@@ -12,9 +12,8 @@ import {
 import { suppressTracing } from '@opentelemetry/core';
 import { ATTR } from '../attributes.js';
 import { captureMessages, capturesContent } from '../content.js';
-import { PRICE_TABLE_VERSION } from '../pricing.js';
+import { PRICE_TABLE_VERSION, costUsd } from '../pricing.js';
 import { tracer } from '../tracer.js';
-import { callCost } from './cost.js';
 import type { CallError, Operation, Outcome, Params } from './operation.js';
 
 /** Calls whose response reached the app while their span still reads its copy of the body. */
@@ -115,7 +114,7 @@ export class LlmCall {
       if (usage.cacheReadTokens !== undefined) span.setAttribute(ATTR.cacheReadTokens, usage.cacheReadTokens);
       if (usage.cacheWriteTokens !== undefined) span.setAttribute(ATTR.cacheWriteTokens, usage.cacheWriteTokens);
       // The dated snapshot the provider answered with is the most exact price key.
-      const cost = (o.responseModel ? callCost(o.responseModel, usage) : null) ?? callCost(this.requestModel, usage);
+      const cost = (o.responseModel ? costUsd(o.responseModel, usage) : null) ?? costUsd(this.requestModel, usage);
       if (cost !== null) {
         span.setAttribute(ATTR.costUsd, cost);
         span.setAttribute(ATTR.priceTableVersion, PRICE_TABLE_VERSION);
