@@ -5,7 +5,9 @@ import type { CallError } from './operation.js';
 export type Obj = Record<string, unknown>;
 
 export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' ? (v as Obj) : {});
-export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** No list, no allocation: most messages carry no tool calls, and readers only iterate. */
+const NONE: readonly unknown[] = Object.freeze([]);
+export const arr = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : NONE);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
