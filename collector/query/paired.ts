@@ -133,51 +133,47 @@ export interface PairedOutcome {
 export function pairedCostPer(costA: readonly number[], costB: readonly number[], outcomes: readonly PairedOutcome[]): PairedCostPer[] {
   const n = costA.length;
   const m = outcomes.length;
-  // Typed arrays, a pair's two sides side by side: the sums below run n × 2000 times.
-  const interleave = (a: readonly number[], b: readonly number[]) => {
-    const out = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      out[2 * i] = a[i]!;
-      out[2 * i + 1] = b[i]!;
+  // One row per pair (cost a, cost b, then each outcome's a and b), so a
+  // resample sums whole rows in one pass over its indices; this runs
+  // n × 2,000 times per model.
+  const width = 2 + 2 * m;
+  const rows = new Float64Array(n * width);
+  for (let i = 0; i < n; i++) {
+    rows[i * width] = costA[i]!;
+    rows[i * width + 1] = costB[i]!;
+    for (let j = 0; j < m; j++) {
+      rows[i * width + 2 + 2 * j] = outcomes[j]!.a[i]!;
+      rows[i * width + 3 + 2 * j] = outcomes[j]!.b[i]!;
     }
-    return out;
-  };
-  const columns = [interleave(costA, costB), ...outcomes.map((o) => interleave(o.a, o.b))];
-  const sums = new Float64Array(2 * columns.length);
-  /** Per outcome, both sides' Σ cost / Σ outcome over the items `idx`. */
-  const sides = (idx: Indices): (number | null)[] => {
-    columns.forEach((column, c) => sumPairs(idx, column, sums, 2 * c));
-    const out: (number | null)[] = [];
-    for (let j = 1; j <= m; j++) {
-      const sa = sums[2 * j]!;
-      const sb = sums[2 * j + 1]!;
-      out.push(sa > 0 ? sums[0]! / sa : null, sb > 0 ? sums[1]! / sb : null);
-    }
-    return out;
+  }
+  const sums = new Float64Array(width);
+  /** Σ cost / Σ outcome of outcome j on side s (0 = a, 1 = b) over the summed rows; NaN when that side has none. */
+  const side = (j: number, s: number) => {
+    const outcome = sums[2 + 2 * j + s]!;
+    return outcome > 0 ? sums[s]! / outcome : Number.NaN;
   };
   const cis = bootstrapCIs95(
-    (idx) => {
-      const v = sides(idx);
-      const out: (number | null)[] = [];
+    (idx, out) => {
+      sumRows(idx, rows, width, sums);
       for (let j = 0; j < m; j++) {
-        const va = v[2 * j] ?? null;
-        const vb = v[2 * j + 1] ?? null;
-        out.push(...(va === null || vb === null ? [null, null] : [vb - va, vb / va]));
+        const va = side(j, 0);
+        const vb = side(j, 1);
+        out[2 * j] = vb - va;
+        out[2 * j + 1] = vb / va;
       }
-      return out;
     },
     2 * m,
     n,
     { iterations: BOOTSTRAP_ITERATIONS, seed: BOOTSTRAP_SEED },
   );
-  const all = sides(Int32Array.from({ length: n }, (_, i) => i));
+  sumRows(Int32Array.from({ length: n }, (_, i) => i), rows, width, sums);
   return outcomes.map(({ what }, j) => {
     const delta = cis[2 * j]!;
     const ratio = cis[2 * j + 1]!;
     return {
       n_pairs: n,
-      a: finiteOrNull(all[2 * j] ?? null),
-      b: finiteOrNull(all[2 * j + 1] ?? null),
+      a: finiteOrNull(side(j, 0)),
+      b: finiteOrNull(side(j, 1)),
       delta: delta.estimate,
       delta_ci95: delta.ci95,
       ratio: ratio.estimate,
@@ -191,15 +187,50 @@ export function pairedCostPer(costA: readonly number[], costB: readonly number[]
   });
 }
 
-/** Σ over `idx` of each side of an interleaved (a, b) column, into out[at] and out[at + 1]. */
-function sumPairs(idx: Indices, column: Float64Array, out: Float64Array, at: number): void {
-  let a = 0;
-  let b = 0;
-  for (let k = 0; k < idx.length; k++) {
-    const i = 2 * idx[k]!;
-    a += column[i]!;
-    b += column[i + 1]!;
+/**
+ * Column sums of the rows `idx` (each column summed in index order, so the
+ * result is the same as summing it alone). The usual widths (cost and one or
+ * two outcomes) keep every sum in its own local: independent additions
+ * overlap, where one running total per column waits on the previous addition.
+ */
+function sumRows(idx: Indices, rows: Float64Array, width: number, sums: Float64Array): void {
+  if (width === 6) {
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const at = idx[k]! * 6;
+      c0 += rows[at]!;
+      c1 += rows[at + 1]!;
+      c2 += rows[at + 2]!;
+      c3 += rows[at + 3]!;
+      c4 += rows[at + 4]!;
+      c5 += rows[at + 5]!;
+    }
+    sums[0] = c0;
+    sums[1] = c1;
+    sums[2] = c2;
+    sums[3] = c3;
+    sums[4] = c4;
+    sums[5] = c5;
+    return;
   }
-  out[at] = a;
-  out[at + 1] = b;
+  if (width === 4) {
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    for (let k = 0; k < idx.length; k++) {
+      const at = idx[k]! * 4;
+      c0 += rows[at]!;
+      c1 += rows[at + 1]!;
+      c2 += rows[at + 2]!;
+      c3 += rows[at + 3]!;
+    }
+    sums[0] = c0;
+    sums[1] = c1;
+    sums[2] = c2;
+    sums[3] = c3;
+    return;
+  }
+  for (let c = 0; c < width; c++) {
+    let sum = 0;
+    for (let k = 0; k < idx.length; k++) sum += rows[idx[k]! * width + c]!;
+    sums[c] = sum;
+  }
 }
