@@ -41,6 +41,10 @@ export function createApp(store: Store, config: Config): App {
   let ingestInflight = 0;
   metrics.gauge('evaltrace_inflight_requests', 'Requests being served', () => inflight);
   metrics.gauge('evaltrace_pending_rows', 'Rows waiting for the next group commit', () => ingest.spans.pendingRows + ingest.evaluations.pendingRows);
+  // Memory, so an operator can hold the collector to a bound (README, Benchmarks: memory); in embedded mode RSS includes ClickHouse.
+  metrics.gauge('process_resident_memory_bytes', 'Resident set size of the collector process', () => process.memoryUsage.rss());
+  metrics.gauge('nodejs_heap_size_used_bytes', 'V8 heap in use', () => process.memoryUsage().heapUsed);
+  metrics.gauge('nodejs_heap_size_total_bytes', 'V8 heap reserved', () => process.memoryUsage().heapTotal);
 
   hono.use('*', async (c, next) => {
     const started = performance.now();

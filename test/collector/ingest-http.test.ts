@@ -216,4 +216,16 @@ describe('POST /v1/traces over HTTP', () => {
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     expect(metrics).toMatch(/^evaltrace_truncations_total [1-9]/m);
   });
+
+  it('reports the process resident memory and the V8 heap in /metrics', async () => {
+    const metrics = await (await fetch(`${c.url}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^# TYPE ${name} gauge\\n${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    const rss = gauge('process_resident_memory_bytes');
+    const used = gauge('nodejs_heap_size_used_bytes');
+    const total = gauge('nodejs_heap_size_total_bytes');
+    expect(rss).toBeGreaterThan(10 * 2 ** 20);
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(total);
+    expect(total).toBeLessThan(rss);
+  });
 });
