@@ -189,9 +189,9 @@ export function pairedCostPer(costA: readonly number[], costB: readonly number[]
 
 /**
  * Column sums of the rows `idx` (each column summed in index order, so the
- * result is the same as summing it alone). The usual widths (cost and one or
- * two outcomes) keep every sum in its own local: independent additions
- * overlap, where one running total per column waits on the previous addition.
+ * result is the same as summing it alone). The usual width (cost, success
+ * and pass) keeps every sum in its own local: independent additions overlap,
+ * where one running total per column waits on the previous addition.
  */
 function sumRows(idx: Indices, rows: Float64Array, width: number, sums: Float64Array): void {
   if (width === 6) {
@@ -211,21 +211,6 @@ function sumRows(idx: Indices, rows: Float64Array, width: number, sums: Float64A
     sums[3] = c3;
     sums[4] = c4;
     sums[5] = c5;
-    return;
-  }
-  if (width === 4) {
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-    for (let k = 0; k < idx.length; k++) {
-      const at = idx[k]! * 4;
-      c0 += rows[at]!;
-      c1 += rows[at + 1]!;
-      c2 += rows[at + 2]!;
-      c3 += rows[at + 3]!;
-    }
-    sums[0] = c0;
-    sums[1] = c1;
-    sums[2] = c2;
-    sums[3] = c3;
     return;
   }
   for (let c = 0; c < width; c++) {
