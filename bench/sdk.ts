@@ -10,9 +10,10 @@ import { fmt, QUICK, report } from './util.js';
  * SDK overhead per call: `chat.completions.create` unwrapped, inside a bare
  * OTel span, and instrumented by evaltrace's `wrap` (with content capture,
  * its default, and without), by OpenLLMetry and by OpenInference (both
- * record prompts and answers by default). The OpenAI client talks to an in-process mock of the API
- * (its `fetch` answers with a canned completion), so the figure is the
- * client's and the instrumentation's own work, not loopback noise.
+ * record prompts and answers by default). The OpenAI client talks to an
+ * in-process mock of the API (its `fetch` answers with a canned completion),
+ * so the figure is the client's and the instrumentation's own work, not
+ * loopback noise.
  *
  * Peers patch the OpenAI module globally, so each instrumentation runs in
  * processes of its own. Each process sets OTel up as a Node app does (a
@@ -25,11 +26,11 @@ import { fmt, QUICK, report } from './util.js';
  * block: no block pays for collecting another's spans. The figure is CPU time
  * per call, which a busy shared machine disturbs far less than wall time; a
  * block's added cost is its time minus the unwrapped block's of the same
- * round, and each figure is the median over rounds. So the ratio to a bare span is measured side by side,
- * in one process. Every instrumentation runs in several processes, taken in
- * turn; the figure is the median of the processes' figures, since one
- * process's JIT decisions can move its figures by more than the differences
- * measured.
+ * round, and each figure is the median over rounds, so the ratio to a bare
+ * span is measured side by side, in one process. Every instrumentation runs
+ * in several processes, taken in turn; the figure is the median of the
+ * processes' figures, since one process's JIT decisions can move its figures
+ * by more than the differences measured.
  */
 type Variant = 'evaltrace' | 'evaltrace without content' | 'openllmetry' | 'openinference';
 const VARIANTS: Variant[] = ['evaltrace', 'evaltrace without content', 'openllmetry', 'openinference'];

@@ -35,13 +35,7 @@ export function capturesContent(): boolean {
 export function captureMessages(messages: ChatMessage[] | undefined): string | undefined {
   const { captureContent, redact } = settings();
   if (!captureContent || !messages || messages.length === 0) return undefined;
-  // Inline rather than through guarded(): this runs twice on every LLM call.
-  try {
-    return fitJson(redact ? messages.map((m) => redactMessage(m, redact)) : messages);
-  } catch (err) {
-    diag.warn('evaltrace: content not captured', err);
-    return undefined;
-  }
+  return guarded(() => fitJson(redact ? messages.map((m) => redactMessage(m, redact)) : messages));
 }
 
 /** A task input/output: strings as they are, anything else as JSON; redacted, size-bounded. */
