@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { startFakeClickHouse } from '../test/helpers/clickhouse-http.js';
-import { tempDataDir } from '../test/helpers/collector.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, spawnCollector } from '../test/helpers/child-collector.js';
-import { serverModeEnv } from '../test/helpers/server-mode.js';
+import { type MemoryLimit, createMemoryLimit, dropPageCache, memoryLimitUnavailable } from './memory-limit.js';
 import { payloads } from './payloads.js';
 import { type Figure, fmt, QUICK, report } from './util.js';
 
@@ -12,10 +12,19 @@ import { type Figure, fmt, QUICK, report } from './util.js';
  * in embedded mode (ClickHouse inside the collector) and in server mode (the
  * collector alone; the ClickHouse HTTP stand-in runs in this process, so its
  * memory is not counted, as a real server's would not be).
+ *
+ * Then container sizing: the embedded collector held to a memory limit by a
+ * cgroup, as a container's limit would hold it, with the page cache dropped
+ * first so that libchdb.so's code is charged to it too; its ingest rate there
+ * against its unconstrained rate says how small a container it can run in.
+ * This process loads chdb (for the stand-in) only after those runs, since
+ * pages it mapped would stay cached and charged elsewhere.
  */
 const LOAD_SECONDS = QUICK ? 3 : 60;
+const LIMITED_LOAD_SECONDS = QUICK ? 2 : 20;
 const SETTLE_SECONDS = QUICK ? 2 : 15;
 const BOUND_MB = 300;
+const LIMITS_MB = QUICK ? [400] : [300, 350, 400];
 
 interface Rss {
   total: number;
@@ -32,9 +41,19 @@ const rssMb = (pid: number): Rss => {
 };
 const show = (r: Rss) => `${fmt(r.total)} MB (${fmt(r.anon)} anon + ${fmt(r.file)} file)`;
 const verdict = (mb: number) => (mb <= BOUND_MB ? 'within' : 'OVER');
+const dataDir = () => mkdtempSync(join(tmpdir(), 'evaltrace-bench-'));
 
-async function measure(mode: string, env: Record<string, string>): Promise<Figure[]> {
-  const child = await spawnCollector(tempDataDir(), await freePort(), env);
+interface Run {
+  baseline: Rss;
+  peak: Rss;
+  after: Rss;
+  /** Spans/s committed during the load. */
+  rate: number;
+}
+
+/** Starts a collector, waits a second, loads it for `seconds` at its maximum rate, lets it settle, stops it. */
+async function run(env: Record<string, string>, seconds: number, launcher: string[] = []): Promise<Run> {
+  const child = await spawnCollector(dataDir(), await freePort(), env, launcher);
   const pid = child.proc.pid!;
   await new Promise((r) => setTimeout(r, 1000));
   const baseline = rssMb(pid);
@@ -42,7 +61,7 @@ async function measure(mode: string, env: Record<string, string>): Promise<Figur
   const sampler = setInterval(() => samples.push(rssMb(pid)), 250);
   const factory = payloads('protobuf');
   let spans = 0;
-  const until = performance.now() + LOAD_SECONDS * 1000;
+  const until = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (performance.now() < until) {
@@ -58,20 +77,57 @@ async function measure(mode: string, env: Record<string, string>): Promise<Figur
   const peak = samples.reduce((a, b) => (b.total > a.total ? b : a), baseline);
   child.proc.kill('SIGTERM');
   await child.exited;
+  return { baseline, peak, after, rate: spans / seconds };
+}
+
+function figures(mode: string, r: Run): Figure[] {
   return [
-    { figure: `${mode}: collector RSS at start (idle)`, value: show(baseline) },
+    { figure: `${mode}: collector RSS at start (idle)`, value: show(r.baseline) },
     {
       figure: `${mode}: RSS peak during ${LOAD_SECONDS} s of max-rate ingest`,
-      value: show(peak),
-      ratio: `${verdict(peak.total)} the ${BOUND_MB} MB bound (anonymous part ${verdict(peak.anon)})`,
+      value: show(r.peak),
+      ratio: `${verdict(r.peak.total)} the ${BOUND_MB} MB bound (anonymous part ${verdict(r.peak.anon)})`,
     },
-    { figure: `${mode}:   ingest rate meanwhile`, value: `${fmt(spans / LOAD_SECONDS)} spans/s` },
-    { figure: `${mode}: RSS ${SETTLE_SECONDS} s after the load`, value: show(after), ratio: `${fmt(after.total - baseline.total)} MB above start` },
+    { figure: `${mode}:   ingest rate meanwhile`, value: `${fmt(r.rate)} spans/s` },
+    { figure: `${mode}: RSS ${SETTLE_SECONDS} s after the load`, value: show(r.after), ratio: `${fmt(r.after.total - r.baseline.total)} MB above start` },
   ];
 }
 
-const embedded = await measure('embedded', {});
+/** The embedded collector inside a memory cgroup of `limitMb`: its rate against the unconstrained one. */
+async function limited(limitMb: number, unconstrained: number): Promise<Figure> {
+  const figure = `embedded, held to ${limitMb} MB by a cgroup: ingest rate`;
+  let limit: MemoryLimit;
+  try {
+    // Quick mode keeps the page cache: its figures only keep the script from rotting.
+    if (!QUICK) dropPageCache();
+    limit = createMemoryLimit('evaltrace-bench', limitMb);
+  } catch (err) {
+    // Root in a container may still find /sys/fs/cgroup or /proc/sys read-only (a system error, with a code); anything else is a bug here.
+    if (!(err instanceof Error && 'code' in err)) throw err;
+    return { figure, value: 'skipped', ratio: `cannot set a memory limit here: ${(err as Error).message}` };
+  }
+  try {
+    const r = await run({}, LIMITED_LOAD_SECONDS, limit.launcher);
+    const oom = limit.oomKills();
+    return {
+      figure,
+      value: `${fmt(r.rate)} spans/s`,
+      ratio: `${fmt(r.rate / unconstrained, 2)} of unconstrained; RSS peak ${show(r.peak)}, ${verdict(r.peak.total)} the ${BOUND_MB} MB bound; group's peak ${fmt(limit.maxUsageMb())} MB (page cache included)${oom ? `, ${oom} OOM kill(s)` : ''}`,
+    };
+  } finally {
+    limit.remove();
+  }
+}
+
+const embedded = await run({}, LOAD_SECONDS);
+const out = figures('embedded', embedded);
+const unavailable = memoryLimitUnavailable();
+if (unavailable) out.push({ figure: 'embedded, held to a memory limit by a cgroup', value: 'skipped', ratio: unavailable });
+else for (const mb of LIMITS_MB) out.push(await limited(mb, embedded.rate));
+
+const { startFakeClickHouse } = await import('../test/helpers/clickhouse-http.js');
+const { serverModeEnv } = await import('../test/helpers/server-mode.js');
 const fake = await startFakeClickHouse();
-const server = await measure('server mode', serverModeEnv(fake) as Record<string, string>);
+out.push(...figures('server mode', await run(serverModeEnv(fake) as Record<string, string>, LOAD_SECONDS)));
 await fake.close();
-report('memory', [...embedded, ...server]);
+report('memory', out);

@@ -30,9 +30,14 @@ function startArgs(): string[] {
   return args;
 }
 
-/** Runs the collector exactly as `npm start` does (after its build), in its own process. */
-export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ChildCollector> {
-  const proc = spawn(process.execPath, startArgs(), {
+/**
+ * Runs the collector exactly as `npm start` does (after its build), in its own
+ * process; `launcher` is a command that execs the rest of its arguments (the
+ * node command line), e.g. to start it inside a cgroup.
+ */
+export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}, launcher: string[] = []): Promise<ChildCollector> {
+  const [command, ...args] = [...launcher, process.execPath, ...startArgs()];
+  const proc = spawn(command!, args, {
     env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
