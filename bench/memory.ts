@@ -55,29 +55,37 @@ interface Run {
 async function run(env: Record<string, string>, seconds: number, launcher: string[] = []): Promise<Run> {
   const child = await spawnCollector(dataDir(), await freePort(), env, launcher);
   const pid = child.proc.pid!;
-  await new Promise((r) => setTimeout(r, 1000));
-  const baseline = rssMb(pid);
   const samples: Rss[] = [];
-  const sampler = setInterval(() => samples.push(rssMb(pid)), 250);
-  const factory = payloads('protobuf');
-  let spans = 0;
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (performance.now() < until) {
-        const res = await fetch(`${child.url}/v1/traces`, { method: 'POST', headers: { 'content-type': factory.contentType }, body: factory.next() as Uint8Array<ArrayBuffer> });
-        await res.arrayBuffer();
-        if (res.ok) spans += factory.spansPerRequest;
-      }
-    }),
-  );
-  clearInterval(sampler);
-  await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
-  const after = rssMb(pid);
-  const peak = samples.reduce((a, b) => (b.total > a.total ? b : a), baseline);
-  child.proc.kill('SIGTERM');
-  await child.exited;
-  return { baseline, peak, after, rate: spans / seconds };
+  // A collector killed under a memory limit has no RSS left to read; the load's failed requests report it.
+  const sampler = setInterval(() => {
+    try {
+      samples.push(rssMb(pid));
+    } catch {}
+  }, 250);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = rssMb(pid);
+    const factory = payloads('protobuf');
+    let spans = 0;
+    const until = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (performance.now() < until) {
+          const res = await fetch(`${child.url}/v1/traces`, { method: 'POST', headers: { 'content-type': factory.contentType }, body: factory.next() as Uint8Array<ArrayBuffer> });
+          await res.arrayBuffer();
+          if (res.ok) spans += factory.spansPerRequest;
+        }
+      }),
+    );
+    const peak = samples.reduce((a, b) => (b.total > a.total ? b : a), baseline);
+    clearInterval(sampler);
+    await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
+    return { baseline, peak, after: rssMb(pid), rate: spans / seconds };
+  } finally {
+    clearInterval(sampler);
+    if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGTERM');
+    await child.exited;
+  }
 }
 
 function figures(mode: string, r: Run): Figure[] {
@@ -107,7 +115,13 @@ async function limited(limitMb: number, unconstrained: number): Promise<Figure> 
     return { figure, value: 'skipped', ratio: `cannot set a memory limit here: ${(err as Error).message}` };
   }
   try {
-    const r = await run({}, LIMITED_LOAD_SECONDS, limit.launcher);
+    let r: Run;
+    try {
+      r = await run({}, LIMITED_LOAD_SECONDS, limit.launcher);
+    } catch (err) {
+      if (limit.oomKills() === 0) throw err;
+      return { figure, value: 'OOM-killed', ratio: `the kernel killed the collector at the ${limitMb} MB limit` };
+    }
     const oom = limit.oomKills();
     return {
       figure,
