@@ -34,7 +34,7 @@ import { fmt, QUICK, report } from './util.js';
  */
 type Variant = 'evaltrace' | 'evaltrace without content' | 'openllmetry' | 'openinference';
 const VARIANTS: Variant[] = ['evaltrace', 'evaltrace without content', 'openllmetry', 'openinference'];
-const PROCESSES = QUICK ? 1 : 5;
+const PROCESSES = QUICK ? 1 : 9;
 const BLOCK = 200;
 const ROUNDS = QUICK ? 4 : 60;
 /** Discarded first: until the JIT settles, a block's cost depends on which kind it happened to run. */
