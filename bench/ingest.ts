@@ -4,7 +4,7 @@ import type { SpanRow } from '../collector/ingest/rows.js';
 import { DEFAULT_LIMITS } from '../collector/limits.js';
 import { ChdbStore } from '../collector/store/chdb.js';
 import { migrate } from '../collector/store/migrate.js';
-import { tempDataDir } from '../test/helpers/collector.js';
+import { tempDataDir } from '../test/helpers/data-dir.js';
 import { freePort, spawnCollector } from '../test/helpers/child-collector.js';
 import { type PayloadEncoding, payloads } from './payloads.js';
 import { fmt, ms, QUICK, report } from './util.js';

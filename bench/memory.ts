@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { freePort, spawnCollector } from '../test/helpers/child-collector.js';
+import { tempDataDir } from '../test/helpers/data-dir.js';
 import { type MemoryLimit, createMemoryLimit, dropPageCache, memoryLimitUnavailable } from './memory-limit.js';
 import { payloads } from './payloads.js';
 import { type Figure, fmt, QUICK, report } from './util.js';
@@ -41,7 +40,6 @@ const rssMb = (pid: number): Rss => {
 };
 const show = (r: Rss) => `${fmt(r.total)} MB (${fmt(r.anon)} anon + ${fmt(r.file)} file)`;
 const verdict = (mb: number) => (mb <= BOUND_MB ? 'within' : 'OVER');
-const dataDir = () => mkdtempSync(join(tmpdir(), 'evaltrace-bench-'));
 
 interface Run {
   baseline: Rss;
@@ -53,7 +51,7 @@ interface Run {
 
 /** Starts a collector, waits a second, loads it for `seconds` at its maximum rate, lets it settle, stops it. */
 async function run(env: Record<string, string>, seconds: number, launcher: string[] = []): Promise<Run> {
-  const child = await spawnCollector(dataDir(), await freePort(), env, launcher);
+  const child = await spawnCollector(tempDataDir(), await freePort(), env, launcher);
   const pid = child.proc.pid!;
   const samples: Rss[] = [];
   // A collector killed under a memory limit has no RSS left to read; the load's failed requests report it.

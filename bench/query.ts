@@ -1,6 +1,6 @@
 import { triples } from '../collector/query/triples.js';
 import { startCollector } from '../collector/server.js';
-import { tempDataDir } from '../test/helpers/collector.js';
+import { tempDataDir } from '../test/helpers/data-dir.js';
 import { generate } from './generate.js';
 import { fmt, QUICK, report } from './util.js';
 

@@ -3,7 +3,7 @@ import { normalizeSpan } from '../collector/ingest/normalize.js';
 import { DEFAULT_LIMITS } from '../collector/limits.js';
 import { ChdbStore } from '../collector/store/chdb.js';
 import { migrate } from '../collector/store/migrate.js';
-import { tempDataDir } from '../test/helpers/collector.js';
+import { tempDataDir } from '../test/helpers/data-dir.js';
 import { payloads } from './payloads.js';
 import { mulberry32 } from '../collector/query/stats.js';
 import { fmt, QUICK, report } from './util.js';

@@ -1,12 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type RunningCollector, type StartOptions, startCollector } from '../../collector/server.js';
+import { tempDataDir } from './data-dir.js';
 import { startServerModeCollector } from './server-mode.js';
-
-export function tempDataDir(): string {
-  return mkdtempSync(join(tmpdir(), 'evaltrace-test-'));
-}
 
 /** A real collector on a random loopback port over embedded ClickHouse; env is isolated from the caller's. */
 export function startTestCollector(options: StartOptions = {}): Promise<RunningCollector> {

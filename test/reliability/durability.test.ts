@@ -2,7 +2,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDataDir } from '../helpers/collector.js';
+import { tempDataDir } from '../helpers/data-dir.js';
 import { type ChildCollector, freePort, spawnCollector } from '../helpers/child-collector.js';
 
 /** Wraps the real OTLP exporter and remembers which spans the collector acknowledged with a 2xx. */

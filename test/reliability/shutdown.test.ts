@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDataDir } from '../helpers/collector.js';
+import { tempDataDir } from '../helpers/data-dir.js';
 import { type ChildCollector, freePort, spawnCollector } from '../helpers/child-collector.js';
 import { request, span } from '../helpers/otlp-json.js';
 
