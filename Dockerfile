@@ -1,23 +1,34 @@
 # The evaltrace collector (server mode in docker-compose.yml; embedded mode when EVALTRACE_CLICKHOUSE_URL is unset).
-FROM node:20-bookworm-slim
 
-WORKDIR /app
-ENV NODE_ENV=production
-
+# Build: the SDK and the collector to plain JavaScript (scripts/build.mjs; needs the dev dependencies).
+FROM node:20-bookworm-slim AS build
+WORKDIR /repo
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-
+COPY src/package.json ./src/
+COPY collector/package.json ./collector/
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 COPY collector ./collector
 COPY clickhouse ./clickhouse
 COPY scripts ./scripts
-# Plain JavaScript in dist/: node runs it without a TypeScript loader (what `npm start` does first).
 RUN node scripts/build.mjs
+
+# Run: the collector workspace's locked production dependencies and the built JavaScript only.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+COPY src/package.json ./src/
+COPY collector/package.json ./collector/
+# No install scripts (package.json allowScripts denies them all: none is needed to run).
+RUN npm ci --omit=dev --ignore-scripts --workspace collector --no-audit --no-fund && npm cache clean --force
+COPY --from=build /repo/src/dist ./src/dist
+COPY --from=build /repo/collector/dist ./collector/dist
 # Embedded mode keeps its data in ./.evaltrace (a volume in practice), writable by the unprivileged user.
 RUN mkdir -p .evaltrace && chown node:node .evaltrace
 
 USER node
 EXPOSE 4318
 # What `npm start` runs, without npm in between: node is PID 1 and gets SIGTERM for a graceful shutdown.
-CMD ["node", "--max-semi-space-size=2", "dist/collector/main.js"]
+CMD ["node", "--max-semi-space-size=2", "collector/dist/collector/main.js"]

@@ -1,5 +1,4 @@
-import { ALIASES, ATTR, EVALUATION_EVENT, isPassLabel } from '../../src/attributes.js';
-import { costUsd } from '../../src/pricing.js';
+import { ALIASES, ATTR, costUsd, EVALUATION_EVENT, isPassLabel } from 'evaltrace/conventions';
 import type { Limits } from '../limits.js';
 import type { Attributes, OtlpSpanEnvelope } from '../otlp/model.js';
 import { withPeerAttributes } from './peer-attributes.js';

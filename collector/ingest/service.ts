@@ -2,7 +2,7 @@ import { HttpError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import { createHash } from 'node:crypto';
-import { ATTR, EVALUATION_EVENT } from '../../src/attributes.js';
+import { ATTR, EVALUATION_EVENT } from 'evaltrace/conventions';
 import { decodeLogs, decodeTraces, type Encoding } from '../otlp/decode.js';
 import type { OtlpLogRecord } from '../otlp/model.js';
 import type { Store } from '../store/types.js';

@@ -1,4 +1,4 @@
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from 'evaltrace/conventions';
 
 /**
  * The per-trace resolution every query builds on. A trace's versions may sit

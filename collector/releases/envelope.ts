@@ -3,7 +3,7 @@
  * environment and seed its runs recorded as resource attributes, with how
  * many traces carry each value.
  */
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from 'evaltrace/conventions';
 import type { Store } from '../store/types.js';
 import type { Card, ReleaseConfig } from './schemas.js';
 import { releaseTraces } from './traces.js';

@@ -6,7 +6,7 @@
  * routes (OTLP ingest, health, metrics) are described here by hand.
  */
 import { type Hook, type OpenAPIHono, z } from '@hono/zod-openapi';
-import pkg from '../../package.json' with { type: 'json' };
+import pkg from '../package.json' with { type: 'json' };
 import type { AppEnv } from '../auth.js';
 import { invalidRequest } from './validate.js';
 

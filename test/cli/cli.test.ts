@@ -13,7 +13,7 @@ import { makeSender } from '../helpers/otel.js';
 
 const KEY = 'cli-test-key';
 const OUT = join(mkdtempSync(join(tmpdir(), 'evaltrace-cli-')), 'disagreements.csv');
-const BIN = join(import.meta.dirname, '../../bin/evaltrace.mjs');
+const BIN = join(import.meta.dirname, '../../collector/bin/evaltrace.mjs');
 const traces = planTraces();
 const fixed = traces.filter((t) => t.prompt === 'answer');
 let collector: RunningCollector;

@@ -8,7 +8,7 @@ import type { RunningCollector } from '../../collector/server.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { clamp01, DATASET, derive, planBaseline, PROMPT, sendGateTasks } from '../helpers/gate-scenarios.js';
 
-const BIN = join(import.meta.dirname, '../../bin/evaltrace.mjs');
+const BIN = join(import.meta.dirname, '../../collector/bin/evaltrace.mjs');
 const DIR = mkdtempSync(join(tmpdir(), 'evaltrace-gate-cli-'));
 const MODEL = 'gpt-x';
 const base = planBaseline({ seed: 5, datasetVersion: 'd1', count: 30, model: MODEL, promptVersion: 'base' });

@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// The evaltrace CLI. The sources are TypeScript, run through tsx (a runtime dependency).
-import { register } from 'tsx/esm/api';
-
-register();
+// The evaltrace CLI: the collector's compiled JavaScript (npm run build in a checkout; prepack builds the package).
 try {
-  const { main } = await import('../collector/cli/main.ts');
+  const { main } = await import('../dist/collector/cli/main.js');
   process.exitCode = await main(process.argv.slice(2), process.env);
 } catch (err) {
   process.stderr.write(`evaltrace: internal error: ${err instanceof Error ? err.message : String(err)}\n`);

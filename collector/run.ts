@@ -1,0 +1,36 @@
+import { ConfigError } from './config.js';
+import { type RunningCollector, type StartOptions, startCollector } from './server.js';
+
+/**
+ * Starts the collector in the foreground, as `npm start` and `evaltrace serve`
+ * do: one line saying where it listens, and a graceful stop on SIGTERM/SIGINT.
+ * Resolves once it listens; a start that fails prints why and exits 1.
+ */
+export async function runCollector(options: StartOptions = {}): Promise<RunningCollector> {
+  let collector: RunningCollector;
+  try {
+    collector = await startCollector(options);
+  } catch (err) {
+    console.error(`[evaltrace] cannot start: ${err instanceof ConfigError ? err.message : String((err as Error)?.message ?? err)}`);
+    process.exit(1);
+  }
+  const env = options.env ?? process.env;
+  const mode = collector.store.kind === 'embedded' ? `embedded ClickHouse in ${options.dataDir ?? env.EVALTRACE_DATA_DIR ?? './.evaltrace/data'}` : 'ClickHouse server';
+  console.log(`[evaltrace] collector listening on ${collector.url} (${mode}); dashboard at ${collector.url}/`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[evaltrace] ${signal}: finishing in-flight requests`);
+    collector.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('[evaltrace] shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return collector;
+}
