@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { chromiumEnv, prepareChromium } from './chromium.js';
 
-/** Debian's chromium (CI installs the same package); EVALTRACE_CHROMIUM points elsewhere. */
-export const CHROMIUM_PATH = process.env.EVALTRACE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'screenshots');
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+/** The Chromium from @sparticuz/chromium (unpacked by the global setup), or EVALTRACE_CHROMIUM. */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = await prepareChromium();
+  return chromium.launch({ executablePath, args: ARGS, env: chromiumEnv(executablePath) });
 }
 
 /**
