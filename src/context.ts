@@ -1,14 +1,45 @@
 import { type Attributes, type Context, type Span, context, createContextKey } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
+import { VERSION_FIELDS, versionsReader } from './input.js';
 
-/** The versions that identify what a span belongs to (design.md attribute contract). */
+/**
+ * The versions that identify what a span belongs to (design.md attribute
+ * contract), as task() and withVersions() take them. `dataset`, `prompt` and
+ * `judge` take `{ name, version }` (a definePrompt() prompt is one), or the
+ * name alone with its version beside it: `{ prompt: 'answer', promptVersion: 'v2' }`.
+ * JavaScript callers may also write `dataset_version`, `prompt_version`,
+ * `judge_version`, `example_id` and `run_id`. Any other shape is not thrown
+ * on: what can be kept is recorded, and each problem is warned about once
+ * (`EvaltraceWarning`, see src/input.ts).
+ */
 export interface Versions {
-  dataset?: { name: string; version?: string };
+  /** `{ name, version? }`, or the dataset's name with its version in `datasetVersion`. */
+  dataset?: string | { name: string; version?: string };
+  /** The version of a `dataset` given by name. */
+  datasetVersion?: string;
   exampleId?: string | number;
-  prompt?: { name: string; version: string };
+  /** `{ name, version }`, or the prompt's name with its version in `promptVersion`. */
+  prompt?: string | { name: string; version: string };
+  /** The version of a `prompt` given by name; required with it. */
+  promptVersion?: string;
   runId?: string;
-  judge?: { name: string; version: string };
+  /** `{ name, version }`, or the judge's name with its version in `judgeVersion`. */
+  judge?: string | { name: string; version: string };
+  /** The version of a `judge` given by name; required with it. */
+  judgeVersion?: string;
 }
+
+/** Versions as a scope holds and records them: what src/input.ts made of the app's {@link Versions}. */
+export interface RecordedVersions {
+  dataset?: { name: string; version?: string };
+  exampleId?: string;
+  /** Without a version only when the app gave none (and was warned). */
+  prompt?: { name: string; version?: string };
+  runId?: string;
+  judge?: { name: string; version?: string };
+}
+
+const readVersions = versionsReader('withVersions()', VERSION_FIELDS, []);
 
 /**
  * Bumped whenever a scope's own versions change after it was made (a prompt
@@ -22,16 +53,16 @@ let generation = 0;
  */
 export class Scope {
   /** The span attributes of versions(), made once per generation: every span started in the scope reads them. */
-  private cached: { generation: number; versions: Versions; attributes: Attributes } | undefined;
+  private cached: { generation: number; versions: RecordedVersions; attributes: Attributes } | undefined;
 
   constructor(
     readonly parent: Scope | undefined,
-    readonly own: Versions,
+    readonly own: RecordedVersions,
     /** The task's root span, inherited by nested withVersions scopes. */
     readonly taskSpan: Span | undefined,
   ) {}
 
-  versions(): Versions {
+  versions(): RecordedVersions {
     return this.resolved().versions;
   }
 
@@ -46,7 +77,7 @@ export class Scope {
     return s;
   }
 
-  private resolved(): { versions: Versions; attributes: Attributes } {
+  private resolved(): { versions: RecordedVersions; attributes: Attributes } {
     if (this.cached?.generation !== generation) {
       // Frozen: shared by every reader until the next generation.
       const versions = Object.freeze({ ...this.parent?.versions(), ...this.own });
@@ -62,10 +93,15 @@ export function scopeOf(ctx: Context = context.active()): Scope | undefined {
   return ctx.getValue(SCOPE_KEY) as Scope | undefined;
 }
 
-/** A context whose scope adds `versions` (and, for a task, its root span) to the enclosing scope. */
-export function contextWithVersions(ctx: Context, versions: Versions, taskSpan?: Span): Context {
+/**
+ * A context whose scope adds `versions` (and, for a task, its root span) to
+ * the enclosing scope. The versions come from src/input.ts, which copies only
+ * names and versions out of the app's objects; the scope copies the top level
+ * because stampPrompt() writes to it.
+ */
+export function contextWithVersions(ctx: Context, versions: RecordedVersions, taskSpan?: Span): Context {
   const parent = scopeOf(ctx);
-  return ctx.setValue(SCOPE_KEY, new Scope(parent, copyVersions(versions), taskSpan ?? parent?.taskSpan));
+  return ctx.setValue(SCOPE_KEY, new Scope(parent, { ...versions }, taskSpan ?? parent?.taskSpan));
 }
 
 /**
@@ -73,37 +109,26 @@ export function contextWithVersions(ctx: Context, versions: Versions, taskSpan?:
  * span started inside (by the wrapper or by the app) carries them.
  */
 export function withVersions<R>(versions: Versions, fn: () => R): R {
-  return context.with(contextWithVersions(context.active(), versions), fn);
+  return context.with(contextWithVersions(context.active(), readVersions(versions)), fn);
 }
 
-export function versionAttributes(v: Versions): Attributes {
+export function versionAttributes(v: RecordedVersions): Attributes {
   const a: Attributes = {};
   if (v.dataset) {
     a[ATTR.datasetName] = v.dataset.name;
     if (v.dataset.version !== undefined) a[ATTR.datasetVersion] = v.dataset.version;
   }
-  if (v.exampleId !== undefined) a[ATTR.exampleId] = String(v.exampleId);
+  if (v.exampleId !== undefined) a[ATTR.exampleId] = v.exampleId;
   if (v.prompt) {
     a[ATTR.promptName] = v.prompt.name;
-    a[ATTR.promptVersion] = v.prompt.version;
+    if (v.prompt.version !== undefined) a[ATTR.promptVersion] = v.prompt.version;
   }
   if (v.runId !== undefined) a[ATTR.runId] = v.runId;
   if (v.judge) {
     a[ATTR.judgeName] = v.judge.name;
-    a[ATTR.judgeVersion] = v.judge.version;
+    if (v.judge.version !== undefined) a[ATTR.judgeVersion] = v.judge.version;
   }
   return a;
-}
-
-/** Copies only name/version of objects such as a Prompt, so a scope holds no template and no caller's object. */
-function copyVersions(v: Versions): Versions {
-  const out: Versions = {};
-  if (v.dataset) out.dataset = { name: v.dataset.name, version: v.dataset.version };
-  if (v.exampleId !== undefined) out.exampleId = v.exampleId;
-  if (v.prompt) out.prompt = { name: v.prompt.name, version: v.prompt.version };
-  if (v.runId !== undefined) out.runId = v.runId;
-  if (v.judge) out.judge = { name: v.judge.name, version: v.judge.version };
-  return out;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, type Attributes, type Context, type Span, type SpanContext, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
-import { contextWithVersions } from './context.js';
+import { contextWithVersions, versionAttributes } from './context.js';
+import { type RecordedJudge, judgeReader } from './input.js';
 import { tracer } from './tracer.js';
 import { callError } from './wrap/span.js';
 
@@ -24,19 +25,26 @@ export interface EvaluationResult {
 export interface EvaluationInput extends EvaluationResult {
   /** The evaluated span: a SpanContext (e.g. `t.spanContext()`) or the ids of a stored trace's root span. */
   target: SpanContext | { traceId: string; spanId: string };
-  judge: Judge;
+  /** A {@link Judge}, or the judge's name with its version in `judgeVersion`. */
+  judge: Judge | string;
+  /** The version of a `judge` given by name. */
+  judgeVersion?: string;
 }
 
 const DEFAULT_EVALUATION_NAME = 'quality';
 
+const readJudge = judgeReader('recordEvaluation()', ['target', 'score', 'label', 'explanation', 'name']);
+
 /**
  * Emits one evaluation span: a new root trace whose first link is the target
  * span, so judges can re-run later on fixed, stored traces. Returns the
- * evaluation span's context.
+ * evaluation span's context. A verdict or target it cannot record is a
+ * TypeError; a malformed judge is not: the verdict is recorded with what can
+ * be kept of the judge, and a warning.
  */
 export function recordEvaluation(input: EvaluationInput): SpanContext {
   validate(input);
-  const pending = startEvaluation(input.target, input.judge);
+  const pending = startEvaluation(input.target, readJudge(input));
   pending.finish(input);
   return pending.span.spanContext();
 }
@@ -50,14 +58,14 @@ export interface PendingEvaluation {
 }
 
 /** Opens the evaluation span before the verdict exists, so a judge's LLM calls nest under it. */
-export function startEvaluation(target: EvaluationInput['target'], judge: Judge): PendingEvaluation {
+export function startEvaluation(target: EvaluationInput['target'], judge: RecordedJudge | undefined): PendingEvaluation {
   const link = targetContext(target);
-  validateJudge(judge);
   // A fresh scope: the evaluation belongs to the judge, not to any task that happens to be active.
-  const scoped = contextWithVersions(ROOT_CONTEXT, { judge });
-  const attributes: Attributes = { [ATTR.judgeName]: judge.name, [ATTR.judgeVersion]: judge.version };
-  if (judge.model) attributes[ATTR.requestModel] = judge.model;
-  const span = tracer().startSpan(`evaluate ${judge.name}`, { root: true, links: [{ context: link }], attributes }, scoped);
+  const versions = judge ? { judge: { name: judge.name, version: judge.version } } : {};
+  const scoped = contextWithVersions(ROOT_CONTEXT, versions);
+  const attributes = versionAttributes(versions);
+  if (judge?.model !== undefined) attributes[ATTR.requestModel] = judge.model;
+  const span = tracer().startSpan(judge ? `evaluate ${judge.name}` : 'evaluate', { root: true, links: [{ context: link }], attributes }, scoped);
   let ended = false;
   const pending: PendingEvaluation = {
     span,
@@ -89,10 +97,6 @@ export function startEvaluation(target: EvaluationInput['target'], judge: Judge)
     },
   };
   return pending;
-}
-
-export function validateJudge(judge: Judge): void {
-  if (!judge?.name || !judge.version) throw new TypeError('evaluation: judge.name and judge.version are required');
 }
 
 function validate(r: EvaluationResult): void {

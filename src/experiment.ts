@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { forEachBounded } from './concurrency.js';
-import { type TaskHandle, task } from './task.js';
+import { exampleIdText, rejectShape, versionsReader, warnOnce } from './input.js';
+import { type TaskHandle, runTask } from './task.js';
 
 /** One dataset row. `id` names it across runs (default: its position); `input` is recorded as the task input. */
 export interface Example {
@@ -8,10 +9,17 @@ export interface Example {
   input?: unknown;
 }
 
+/**
+ * JavaScript callers may also give the dataset's version as `datasetVersion`
+ * beside it, and use the other shapes task() takes (Versions in context.ts);
+ * malformed versions are warned about, not thrown on.
+ */
 export interface ExperimentOptions<E extends Example> {
   dataset: { name: string; version: string; examples: readonly E[] };
-  /** A definePrompt() prompt or any { name, version }. */
-  prompt?: { name: string; version: string };
+  /** A definePrompt() prompt or any { name, version }; or the prompt's name, with `promptVersion`. */
+  prompt?: string | { name: string; version: string };
+  /** The version of a `prompt` given by name. */
+  promptVersion?: string;
   /** Runs of every example. Default 1. */
   repeats?: number;
   /** Tasks in flight at once. Default 4. */
@@ -47,6 +55,9 @@ export interface ExperimentSummary<R> {
   results: ExperimentResult<R>[];
 }
 
+const caller = 'runExperiment()';
+const readOptions = versionsReader(caller, ['dataset', 'prompt', 'runId'], ['repeats', 'concurrency']);
+
 /**
  * Runs `fn` on every example `repeats` times, each run a task() carrying the
  * dataset, prompt, example id and its repeat's run id. A throwing example is
@@ -56,19 +67,24 @@ export async function runExperiment<E extends Example, R>(
   options: ExperimentOptions<E>,
   fn: (example: E, t: TaskHandle) => R | Promise<R>,
 ): Promise<ExperimentSummary<R>> {
-  const { dataset, prompt, repeats = 1, concurrency = 4 } = options;
+  // Without examples there is nothing to run: rejected like a bad repeat count, before any work.
+  const examples: unknown = options?.dataset?.examples;
+  if (!Array.isArray(examples)) {
+    const expected = 'must be {name, version, examples: [...]}';
+    rejectShape({ caller, field: '"dataset"', expected, got: options?.dataset, outcome: 'nothing runs' });
+  }
+  const { repeats = 1, concurrency = 4 } = options;
   if (!Number.isInteger(repeats) || repeats < 1) throw new RangeError(`repeats must be a positive integer, got ${repeats}`);
-  const base = options.runId ?? randomUUID();
+  const { dataset, prompt, runId: base = randomUUID() } = readOptions(options);
   const runIds = Array.from({ length: repeats }, (_, r) => `${base}/${r + 1}`);
-  const work = runIds.flatMap((runId, r) => dataset.examples.map((example, i) => ({ runId, repeat: r + 1, example, i })));
+  const work = runIds.flatMap((runId, r) => options.dataset.examples.map((example, i) => ({ runId, repeat: r + 1, example, i })));
   const results: ExperimentResult<R>[] = new Array(work.length);
 
   await forEachBounded(work.entries(), concurrency, async ([slot, { runId, repeat, example, i }]) => {
-    const exampleId = String(example.id ?? i);
+    const exampleId = exampleIdOf(example, i);
     let handle: TaskHandle | undefined;
-    const meta = { dataset: { name: dataset.name, version: dataset.version }, prompt, exampleId, runId, input: example.input };
     try {
-      const output = await task(meta, (t) => {
+      const output = await runTask({ dataset, prompt, exampleId, runId }, example?.input, (t) => {
         handle = t;
         return fn(example, t);
       });
@@ -86,6 +102,17 @@ export async function runExperiment<E extends Example, R>(
     errored: results.filter((r) => 'error' in r).length,
     results,
   };
+}
+
+/** The row's id, else its position (also for an id that is no string or number: warned about). */
+function exampleIdOf(example: Example | undefined, i: number): string {
+  const id = exampleIdText(example?.id);
+  if (id !== undefined) return id;
+  if (example?.id != null) {
+    const expected = 'must be a string or a number';
+    warnOnce({ caller, field: '"dataset.examples[].id"', expected, got: example.id, outcome: "the example's position is its id" });
+  }
+  return String(i);
 }
 
 function identity(t: TaskHandle | undefined, exampleId: string, repeat: number, runId: string): ExperimentResult<never> {

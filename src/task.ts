@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Link, type Span, type SpanContext, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
 import { captureValue } from './content.js';
-import { type Versions, contextWithVersions, scopeOf } from './context.js';
+import { type RecordedVersions, type Versions, contextWithVersions, scopeOf } from './context.js';
+import { VERSION_FIELDS, versionsReader } from './input.js';
 import { tracer } from './tracer.js';
 import { callError } from './wrap/span.js';
 
@@ -30,21 +31,30 @@ export interface TaskHandle {
 /** Tasks that name no run (and run in none) share this one, so one process run groups together. */
 const processRunId = randomUUID();
 
+const readMeta = versionsReader('task()', VERSION_FIELDS, ['input']);
+
 /**
  * Runs one dataset example as the root span `task` of a new trace. Every span
  * started inside `fn`, including across awaits, timers and Promise.all,
  * carries the task's versions. A nested task starts its own trace, inherits
- * the versions it does not set, and links back to the enclosing span.
+ * the versions it does not set, and links back to the enclosing span. A
+ * malformed `meta` never throws: what can be kept is recorded, with a warning.
  */
 export async function task<R>(meta: TaskMeta, fn: (t: TaskHandle) => R | Promise<R>): Promise<R> {
+  const input = typeof meta === 'object' && meta !== null ? meta.input : undefined;
+  return runTask(readMeta(meta), input, fn);
+}
+
+/** task() on versions already read (runExperiment reads its options once, not per example). */
+export async function runTask<R>(recorded: RecordedVersions, input: unknown, fn: (t: TaskHandle) => R | Promise<R>): Promise<R> {
   const active = context.active();
-  const { input, ...named } = meta;
-  const versions: Versions = { ...named, runId: named.runId ?? scopeOf(active)?.versions().runId ?? processRunId };
+  const runId = recorded.runId ?? scopeOf(active)?.versions().runId ?? processRunId;
+  const versions: RecordedVersions = { ...recorded, runId };
   const enclosing = trace.getSpan(active)?.spanContext();
   const links: Link[] = enclosing && trace.isSpanContextValid(enclosing) ? [{ context: enclosing }] : [];
   const span = tracer().startSpan('task', { root: true, kind: SpanKind.INTERNAL, links }, contextWithVersions(active, versions));
   const runContext = trace.setSpan(contextWithVersions(active, versions, span), span);
-  const t = new Handle(span, versions.runId as string);
+  const t = new Handle(span, runId);
   if (input !== undefined) t.input(input);
   try {
     return await context.with(runContext, () => fn(t));

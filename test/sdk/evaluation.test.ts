@@ -60,7 +60,6 @@ describe('recordEvaluation()', () => {
     ['a non-finite score', { target: stored, judge, score: Number.NaN }],
     ['a malformed trace id', { target: { ...stored, traceId: 'xyz' }, judge, score: 1 }],
     ['an all-zero span id', { target: { ...stored, spanId: '0000000000000000' }, judge, score: 1 }],
-    ['a judge without version', { target: stored, judge: { name: 'j' } as never, score: 1 }],
   ])('rejects %s with a TypeError and emits nothing', async (_, input) => {
     expect(() => recordEvaluation(input as never)).toThrow(TypeError);
     expect(await otel.spans()).toHaveLength(0);
