@@ -17,6 +17,12 @@ export async function runCollector(options: StartOptions = {}): Promise<RunningC
   const env = options.env ?? process.env;
   const mode = collector.store.kind === 'embedded' ? `embedded ClickHouse in ${options.dataDir ?? env.EVALTRACE_DATA_DIR ?? './.evaltrace/data'}` : 'ClickHouse server';
   console.log(`[evaltrace] collector listening on ${collector.url} (${mode}); dashboard at ${collector.url}/`);
+  stopOnSignals(collector);
+  return collector;
+}
+
+/** Finishes in-flight requests and exits on SIGTERM/SIGINT (exit 1 if the shutdown fails). */
+export function stopOnSignals(collector: RunningCollector): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -32,5 +38,4 @@ export async function runCollector(options: StartOptions = {}): Promise<RunningC
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  return collector;
 }

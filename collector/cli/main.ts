@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { CliError, Client } from './client.js';
 import type { Command, OptionSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { LOCAL_COMMANDS } from './local.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:4318';
 
@@ -41,7 +42,10 @@ function usage(): string {
   const commands = Object.entries(COMMANDS)
     .map(([name, c]) => `  evaltrace ${[name, ...c.args].join(' ')}`.padEnd(44) + c.summary)
     .join('\n');
-  return `usage: evaltrace COMMAND [ARGS] [OPTIONS]\n\ncommands:\n${commands}\n\noptions of every command:\n${optionLines(GLOBAL)}\n\n"evaltrace COMMAND --help" lists a command's filters.\n`;
+  const local = Object.entries(LOCAL_COMMANDS)
+    .map(([name, c]) => `  evaltrace ${name}`.padEnd(44) + c.summary)
+    .join('\n');
+  return `usage: evaltrace [COMMAND] [ARGS] [OPTIONS]\n\nrun here (no command: serve):\n${local}\n\nask a running collector:\n${commands}\n\noptions of every command:\n${optionLines(GLOBAL)}\n\n"evaltrace COMMAND --help" lists a command's filters.\n`;
 }
 
 function commandUsage(name: string, c: Command): string {
@@ -70,6 +74,9 @@ function parse(argv: string[]) {
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  // serve and demo run a collector in this process; they parse their own options.
+  const local = argv.length === 0 ? LOCAL_COMMANDS.serve : LOCAL_COMMANDS[argv[0]!];
+  if (local) return local.run(argv.slice(1), env, io);
   const { values, positionals } = parse(argv);
   const found = findCommand(positionals);
   if (!found) {
