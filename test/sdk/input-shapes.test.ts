@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
-import { recordEvaluation, runExperiment, task, withVersions } from '../../src/index.js';
+import { type ExperimentOptions, recordEvaluation, runExperiment, task, withVersions } from '../../src/index.js';
 import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';
 
 // JavaScript apps get no type check: these calls are written as such an app would, hence the casts.
@@ -57,7 +57,7 @@ describe('the shorthands JavaScript apps write are recorded, silently', () => {
 
   it('runExperiment() takes the prompt by name with promptVersion', async () => {
     const dataset = { name: 'qa', version: '4', examples: [{ id: 'a' }, { id: 'b' }] };
-    const summary = await runExperiment(untyped({ dataset, prompt: 'answer', promptVersion: 'v9' }), (e) => e.id);
+    const summary = await runExperiment(untyped<ExperimentOptions<{ id: string }>>({ dataset, prompt: 'answer', promptVersion: 'v9' }), (e) => e.id);
     expect(summary.results.map((r) => r.output)).toEqual(['a', 'b']);
     const roots = await otel.spans(2, 'task');
     for (const root of roots) expect(root.attributes).toMatchObject({ [ATTR.datasetVersion]: '4', [ATTR.promptName]: 'answer', [ATTR.promptVersion]: 'v9' });
