@@ -7,5 +7,11 @@ import { prepareChromium } from './helpers/chromium.js';
  */
 export default async function setup(): Promise<void> {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  await prepareChromium();
+  try {
+    await prepareChromium();
+  } catch (error) {
+    // Vitest reports a failed global setup as "No test files found": say what failed.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`global setup: could not unpack the dashboard tests' Chromium from @sparticuz/chromium (${reason})`, { cause: error });
+  }
 }
