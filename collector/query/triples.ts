@@ -64,6 +64,28 @@ const CODE_KEY = TRIPLE_KEY.map((c) => `${c}_k`).join(', ');
 const judgeOrder = (j: Pick<JudgeScore, 'judge' | 'judge_version' | 'evaluation'>) => `${j.judge}\u0000${j.judge_version}\u0000${j.evaluation}`;
 
 /**
+ * How groupStats groups traces: the SQL of the group's key columns over the
+ * per-trace columns (codes and decoded names via `names`), the GROUP BY and
+ * ORDER BY, and per-trace columns the key reads beyond the triple codes.
+ */
+export interface Grouping {
+  select: string;
+  groupBy: string;
+  orderBy: string;
+  inner?: string;
+  extra?: string;
+}
+
+const BY_TRIPLE: Grouping = {
+  select: TRIPLE_KEY.map((c) => `${DECODE(`${c}_k`)} AS ${c}`).join(', '),
+  groupBy: CODE_KEY,
+  orderBy: KEY,
+};
+
+/** The counts, cost, latency and per-judge statistics of one group, beside the group's own key columns. */
+export type GroupStats<K> = K & Omit<Triple, (typeof TRIPLE_KEY)[number]>;
+
+/**
  * Aggregates per (dataset, dataset version, model, prompt, prompt version), with scores per judge version.
  * One pass, no join: each trace row carries its latest result per judge key
  * (trace_rollup); each judge key of interest gets its own entry column and
@@ -77,6 +99,17 @@ export async function triples(
   f: TraceFilter & JudgeFilter,
   source: SummarySource = 'compacted',
 ): Promise<Triple[]> {
+  return groupStats<Pick<Triple, (typeof TRIPLE_KEY)[number]>>(store, project, f, BY_TRIPLE, source);
+}
+
+/** The statistics of triples() over any grouping of the traces (runs.ts groups by run). */
+export async function groupStats<K extends object>(
+  store: Store,
+  project: string,
+  f: TraceFilter & JudgeFilter,
+  by: Grouping,
+  source: SummarySource = 'compacted',
+): Promise<GroupStats<K>[]> {
   const params: QueryParams = { project };
   const judgeParams: QueryParams = { project };
   const judges = await store.query<JudgeName & { key: string }>(
@@ -93,9 +126,9 @@ export async function triples(
       `, scores[indexOf(score_keys, judge_keys[${i}])] AS e${i}, ${HAS_SCORE(`e${i}`)} AS h${i}, ${PASS_CODE(`e${i}`)} AS p${i}, ${SCORE_OF(`e${i}`)} AS s${i}`,
   );
   const list = (agg: (i: number) => string) => `[${perKey.map(agg).join(', ')}]`;
-  const rows = await store.query<TripleRow>(
+  const rows = await store.query<K & TripleRow>(
     `WITH ${NAMES_WITH}, arrayMap(k -> toUInt64(k), {keys:Array(String)}) AS judge_keys
-     SELECT ${TRIPLE_KEY.map((c) => `${DECODE(`${c}_k`)} AS ${c}`).join(', ')},
+     SELECT ${by.select},
        count() AS n_traces,
        countIf(success) AS n_success,
        countIf(has_error) AS n_errors,
@@ -115,57 +148,57 @@ export async function triples(
        ${list((i) => `countIf(p${i} = 2)`)} AS n_pass
      FROM (
        SELECT ${CODE_KEY}, success, has_error, input_tokens, output_tokens, cost_usd, llm_spans, unpriced_spans,
-         latency_ms, start_ns, arrayMap(x -> ${SCORE_KEY('x')}, scores) AS score_keys${entries.join('')}
-       FROM (${tracesSql(f, params, '1', source)})
+         latency_ms, start_ns${by.inner ? `, ${by.inner}` : ''}, arrayMap(x -> ${SCORE_KEY('x')}, scores) AS score_keys${entries.join('')}
+       FROM (${tracesSql(f, params, by.extra ?? '1', source)})
      )
-     GROUP BY ${CODE_KEY}
-     ORDER BY ${KEY}`,
+     GROUP BY ${by.groupBy}
+     ORDER BY ${by.orderBy}`,
     params,
   );
-  // Each triple lists its judges in one order: sorted once here, not per triple.
+  // Each group lists its judges in one order: sorted once here, not per group.
   const order = judges.map((j, i) => ({ i, by: judgeOrder({ judge: j.judge_name, judge_version: j.judge_version, evaluation: j.name }) }));
   order.sort((x, y) => x.by.localeCompare(y.by));
   return rows.map((r) => {
-    const cost = r.priced_traces > 0 ? r.cost_usd : null;
+    const {
+      n_traces, n_success, n_errors, input_tokens, output_tokens, cost_usd, priced_traces, unpriced_traces, latency, first_ns, last_ns,
+      n_judged, n_scored, score_mean, score_var, n_labeled, n_pass, ...key
+    } = r;
+    const cost = priced_traces > 0 ? cost_usd : null;
     const scores: JudgeScore[] = [];
     order.forEach(({ i }) => {
       const name = judges[i]!;
-      if (!(r.n_judged[i]! > 0)) return;
-      const n = r.n_scored[i]!;
-      const mean = n > 0 ? finiteOrNull(r.score_mean[i]) : null;
-      const labeled = r.n_labeled[i]!;
-      const passes = labeled > 0 ? r.n_pass[i]! : null;
+      if (!(n_judged[i]! > 0)) return;
+      const n = n_scored[i]!;
+      const mean = n > 0 ? finiteOrNull(score_mean[i]) : null;
+      const labeled = n_labeled[i]!;
+      const passes = labeled > 0 ? n_pass[i]! : null;
       scores.push({
         judge: name.judge_name,
         judge_version: name.judge_version,
         evaluation: name.name,
         n_scored: n,
         score_mean: mean,
-        score_ci95: ciFromSummary(n, mean, r.score_var[i] ?? null),
+        score_ci95: ciFromSummary(n, mean, score_var[i] ?? null),
         n_labeled: labeled,
         pass_rate: passes === null ? null : passes / labeled,
         cost_per_pass: passes === null || passes === 0 || cost === null ? null : cost / passes,
       });
     });
     return {
-      dataset: r.dataset,
-      dataset_version: r.dataset_version,
-      model: r.model,
-      prompt: r.prompt,
-      prompt_version: r.prompt_version,
-      n_traces: r.n_traces,
-      n_success: r.n_success,
-      n_errors: r.n_errors,
-      input_tokens: r.input_tokens,
-      output_tokens: r.output_tokens,
+      ...(key as unknown as K),
+      n_traces,
+      n_success,
+      n_errors,
+      input_tokens,
+      output_tokens,
       cost_usd: cost,
-      cost_per_task: cost === null ? null : cost / r.n_traces,
-      cost_per_success: cost === null || r.n_success === 0 ? null : cost / r.n_success,
-      unpriced_traces: r.unpriced_traces,
-      latency_ms_p50: finiteOrNull(r.latency[0]),
-      latency_ms_p95: finiteOrNull(r.latency[1]),
-      first_seen: nsToIso(r.first_ns),
-      last_seen: nsToIso(r.last_ns),
+      cost_per_task: cost === null ? null : cost / n_traces,
+      cost_per_success: cost === null || n_success === 0 ? null : cost / n_success,
+      unpriced_traces,
+      latency_ms_p50: finiteOrNull(latency[0]),
+      latency_ms_p95: finiteOrNull(latency[1]),
+      first_seen: nsToIso(first_ns),
+      last_seen: nsToIso(last_ns),
       judges: scores,
     };
   });
