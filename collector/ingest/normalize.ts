@@ -2,6 +2,7 @@ import { ALIASES, ATTR, costUsd, EVALUATION_EVENT, isPassLabel } from 'evaltrace
 import type { Limits } from '../limits.js';
 import type { Attributes, OtlpSpanEnvelope } from '../otlp/model.js';
 import { withPeerAttributes } from './peer-attributes.js';
+import { requestParamColumns } from './request-params.js';
 import type { EvaluationRow, SpanRow } from './rows.js';
 import {
   amount,
@@ -106,6 +107,7 @@ export function normalizeSpan(env: OtlpSpanEnvelope, ctx: NormalizeContext): Nor
     cost_usd: cost,
     cost_source: costSource,
     success: bool(a, ALIASES.taskSuccess, 'task success'),
+    ...requestParamColumns(a, model, isLlm),
     attributes: flatten(a, limits.maxAttributesPerSpan, limits.maxAttributeValueLength, onTruncate),
     resource_attributes: flatten(resource, limits.maxAttributesPerSpan, limits.maxAttributeValueLength, onTruncate),
     events: span.events.slice(0, 128).map((e) => ({

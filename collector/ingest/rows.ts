@@ -36,6 +36,10 @@ export interface SpanRow {
   cost_usd: number | null;
   cost_source: '' | 'attribute' | 'price_table' | 'unpriced';
   success: boolean | null;
+  /** Canonical JSON of the request parameters ('' when none), clickhouse/008_request_params.sql. */
+  request_params: string;
+  /** sha256 prefix of { model, params } for LLM spans, else ''; see ingest/request-params.ts. */
+  config_hash: string;
   attributes: Record<string, string>;
   resource_attributes: Record<string, string>;
   events: Array<{ time: string; name: string; attributes: Record<string, string> }>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from './filters.js';
 import { finiteOrNull } from './stats.js';
@@ -116,6 +117,8 @@ interface SpanDetailRow {
   cost_source: string;
   is_llm: boolean;
   is_evaluation: boolean;
+  request_params: string;
+  config_hash: string;
   attributes: Record<string, string>;
   resource_attributes: Record<string, string>;
   events: Array<{ time: string; name: string; attributes: Record<string, string> }>;
@@ -129,7 +132,8 @@ export async function getTrace(store: Store, project: string, traceId: string) {
     store.query<SpanDetailRow>(
       `SELECT span_id, parent_span_id, name, kind, toString(toUnixTimestamp64Nano(start_time)) AS start_ns, duration_ns,
          status_code, status_message, model, provider, operation, input_tokens, output_tokens, cache_read_tokens,
-         cache_write_tokens, cost_usd, cost_source, is_llm, is_evaluation, attributes, resource_attributes, events, links
+         cache_write_tokens, cost_usd, cost_source, is_llm, is_evaluation, request_params, config_hash, attributes,
+         resource_attributes, events, links
        FROM spans WHERE project = {project:String} AND trace_id = {trace_id:String}
        ORDER BY start_time, span_id LIMIT 1 BY span_id`,
       params,
@@ -150,7 +154,12 @@ export async function getTrace(store: Store, project: string, traceId: string) {
   return {
     ...summaryJson(s),
     is_task: s.is_task,
-    spans: spans.map(({ start_ns, ...span }) => ({ ...span, start_time: nsToIso(start_ns), duration_ms: span.duration_ns / 1e6 })),
+    spans: spans.map(({ start_ns, request_params, ...span }) => ({
+      ...span,
+      request_params: parseRequestParams(request_params),
+      start_time: nsToIso(start_ns),
+      duration_ms: span.duration_ns / 1e6,
+    })),
     evaluations: evaluations.map(({ time_ns, ...e }) => ({ ...e, time: nsToIso(String(time_ns)) })),
   };
 }

@@ -15,6 +15,7 @@ import { captureMessages, capturesContent } from '../content.js';
 import { PRICE_TABLE_VERSION, costUsd } from '../pricing.js';
 import { tracer } from '../tracer.js';
 import type { CallError, Operation, Outcome, Params } from './operation.js';
+import { recordRequestParams } from './request-params.js';
 
 /** Calls whose response reached the app while their span still reads its copy of the body. */
 const answered = new Set<LlmCall>();
@@ -74,10 +75,17 @@ export class LlmCall {
     const model = op.model(params);
     const { name, attributes } = spanStart(op, model);
     const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-    // Messages are built only for a span that records them.
-    if (span.isRecording() && capturesContent()) {
-      const input = captureMessages(op.input(params));
-      if (input !== undefined) span.setAttribute(ATTR.inputMessages, input);
+    // Request parameters and messages are read only for a span that records them.
+    if (span.isRecording()) {
+      try {
+        recordRequestParams(span, params);
+      } catch (err) {
+        diag.warn('evaltrace: could not record request parameters', err);
+      }
+      if (capturesContent()) {
+        const input = captureMessages(op.input(params));
+        if (input !== undefined) span.setAttribute(ATTR.inputMessages, input);
+      }
     }
     return new LlmCall(span, model, trace.setSpan(suppressedContext(parent), span));
   }

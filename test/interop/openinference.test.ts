@@ -3,6 +3,7 @@ import { setAttributes, setMetadata, setPromptTemplate, setSession } from '@ariz
 import { OpenAIInstrumentation } from '@arizeai/openinference-instrumentation-openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configHash } from '../../collector/ingest/request-params.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { type MockOpenAI, type MockUsage, startMockOpenAI, usageHeaders } from './helpers/mock-openai.js';
@@ -25,12 +26,38 @@ const SCOPE = '@arizeai/openinference-instrumentation-openai';
 const SNAPSHOT = 'gpt-4o-mini-2024-07-18';
 const TEMPLATE = 'Answer the customer: {question}';
 
+/** Request parameters, sent as the app sends them; the instrumentation records the body less its messages. */
+const CONFIGURED = {
+  temperature: 0.2,
+  top_p: 0.9,
+  max_completion_tokens: 256,
+  seed: 42,
+  frequency_penalty: 0.5,
+  presence_penalty: 0.25,
+  stop: 'END',
+  tools: [
+    { type: 'function' as const, function: { name: 'search', description: 'Searches the orders', parameters: { type: 'object', properties: {} } } },
+    { type: 'function' as const, function: { name: 'lookup', parameters: { type: 'object', properties: {} } } },
+  ],
+};
+const CONFIGURED_PARAMS = {
+  frequency_penalty: 0.5,
+  max_tokens: 256,
+  presence_penalty: 0.25,
+  seed: 42,
+  stop_sequences: ['END'],
+  temperature: 0.2,
+  tool_names: ['lookup', 'search'],
+  top_p: 0.9,
+};
+
 describe('OpenInference (@arizeai/openinference-instrumentation-openai) spans from the real openai client', () => {
   let collector: RunningCollector;
   let mock: MockOpenAI;
   let tracing: ReturnType<typeof startTracing>;
   let instrumentation: OpenAIInstrumentation;
   let client: OpenAI;
+  let configuredTrace: string;
 
   const usage = {
     q1: { prompt: 1000, completion: 100, cached: 400 },
@@ -89,6 +116,16 @@ describe('OpenInference (@arizeai/openinference-instrumentation-openai) spans fr
     });
     task.setAttribute('evaltrace.task.success', true);
     task.end();
+    // A call with request parameters, under a parent span of its own (no versions: it stays out of the faq triples).
+    const parent = tracing.tracer.startSpan('configured');
+    await context.with(trace.setSpan(context.active(), parent), () =>
+      client.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Find the order' }], ...CONFIGURED },
+        { headers: usageHeaders({ prompt: 40, completion: 4 }, SNAPSHOT) },
+      ),
+    );
+    parent.end();
+    configuredTrace = parent.spanContext().traceId;
     await tracing.flush();
   }, 60_000);
 
@@ -103,8 +140,8 @@ describe('OpenInference (@arizeai/openinference-instrumentation-openai) spans fr
 
   it('emits llm.* model, token and context attributes on each call span (what the mapping relies on)', () => {
     const spans = tracing.emittedBy(SCOPE);
-    expect(spans).toHaveLength(5);
-    expect(mock.requests).toBe(5);
+    expect(spans).toHaveLength(6);
+    expect(mock.requests).toBe(6);
     expect(spans[0]).toMatchObject({
       'openinference.span.kind': 'LLM',
       'llm.model_name': SNAPSHOT,
@@ -140,5 +177,13 @@ describe('OpenInference (@arizeai/openinference-instrumentation-openai) spans fr
     expect(t).toMatchObject({ prompt: 'answer', n_traces: 1, n_success: 1, input_tokens: 1200, output_tokens: 100, unpriced_traces: 0 });
     expect(t.cost_usd).toBeCloseTo(cost, 10);
     expect(t.cost_per_success).toBeCloseTo(cost, 10);
+  });
+
+  it('reads the request parameters from llm.invocation_parameters and gives the config_hash the evaltrace SDK gives the same request', async () => {
+    expect(JSON.parse(String(tracing.emittedBy(SCOPE).at(-1)!['llm.invocation_parameters']))).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2 });
+    const spans = (await getJson(collector, `/api/traces/${configuredTrace}`)).body.spans as any[];
+    const call = spans.find((s) => s.is_llm);
+    // The span's model is the answered snapshot; the configuration names the requested model.
+    expect(call).toMatchObject({ model: SNAPSHOT, request_params: CONFIGURED_PARAMS, config_hash: configHash('gpt-4o-mini', CONFIGURED_PARAMS) });
   });
 });

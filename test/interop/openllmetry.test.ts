@@ -3,6 +3,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import { OpenAIInstrumentation } from '@traceloop/instrumentation-openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configHash } from '../../collector/ingest/request-params.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { type MockOpenAI, type MockUsage, startMockOpenAI, usageHeaders } from './helpers/mock-openai.js';
@@ -48,6 +49,20 @@ class AssociationPropertiesProcessor implements SpanProcessor {
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 
+/** Request parameters this instrumentation version records (it records no seed and no stop sequences). */
+const CONFIGURED = {
+  temperature: 0.2,
+  top_p: 0.9,
+  max_tokens: 256,
+  frequency_penalty: 0.5,
+  presence_penalty: 0.25,
+  tools: [
+    { type: 'function', function: { name: 'search', description: 'Searches the orders', parameters: { type: 'object', properties: {} } } },
+    { type: 'function', function: { name: 'lookup', parameters: { type: 'object', properties: {} } } },
+  ],
+};
+const CONFIGURED_PARAMS = { frequency_penalty: 0.5, max_tokens: 256, presence_penalty: 0.25, temperature: 0.2, tool_names: ['lookup', 'search'], top_p: 0.9 };
+
 describe('OpenLLMetry (@traceloop/instrumentation-openai) spans from the real openai client', () => {
   let collector: RunningCollector;
   let mock: MockOpenAI;
@@ -55,6 +70,7 @@ describe('OpenLLMetry (@traceloop/instrumentation-openai) spans from the real op
   let instrumentation: OpenAIInstrumentation;
   let client: OpenAI;
   let streamedTokens: { input: number; output: number };
+  let configuredTrace: string;
 
   const ask = (model: string, question: string, usage: MockUsage, extra: object = {}) =>
     client.chat.completions.create({ model, messages: [{ role: 'user', content: question }], ...extra } as ChatParams, {
@@ -118,6 +134,13 @@ describe('OpenLLMetry (@traceloop/instrumentation-openai) spans from the real op
     });
     task.setAttribute('evaltrace.task.success', true);
     task.end();
+    // A call with request parameters, under a parent span of its own (no versions: it stays out of the faq triples).
+    const parent = tracing.tracer.startSpan('configured');
+    await context.with(trace.setSpan(context.active(), parent), () =>
+      ask('gpt-4o-mini', 'Find the order', { prompt: 40, completion: 4 }, CONFIGURED),
+    );
+    parent.end();
+    configuredTrace = parent.spanContext().traceId;
     await tracing.flush();
   }, 60_000);
 
@@ -132,8 +155,8 @@ describe('OpenLLMetry (@traceloop/instrumentation-openai) spans from the real op
 
   it('emits gen_ai.* model and usage attributes on each call span (what the mapping relies on)', () => {
     const spans = tracing.emittedBy(SCOPE);
-    expect(spans).toHaveLength(6);
-    expect(mock.requests).toBe(6);
+    expect(spans).toHaveLength(7);
+    expect(mock.requests).toBe(7);
     expect(spans[0]).toMatchObject({
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
@@ -172,5 +195,12 @@ describe('OpenLLMetry (@traceloop/instrumentation-openai) spans from the real op
     expect(t).toMatchObject({ prompt: 'answer', n_traces: 1, n_success: 1, input_tokens: 1200, output_tokens: 100, unpriced_traces: 0 });
     expect(t.cost_usd).toBeCloseTo(cost, 10);
     expect(t.cost_per_success).toBeCloseTo(cost, 10);
+  });
+
+  it('reads the request parameters and gives the config_hash the evaltrace SDK gives the same request', async () => {
+    expect(tracing.emittedBy(SCOPE).at(-1)).toMatchObject({ 'gen_ai.request.temperature': 0.2, 'gen_ai.request.max_tokens': 256 });
+    const spans = (await getJson(collector, `/api/traces/${configuredTrace}`)).body.spans as any[];
+    const call = spans.find((s) => s.is_llm);
+    expect(call).toMatchObject({ request_params: CONFIGURED_PARAMS, config_hash: configHash('gpt-4o-mini', CONFIGURED_PARAMS) });
   });
 });

@@ -70,6 +70,8 @@ function span(seed: number, overrides: Partial<SpanRow> = {}): SpanRow {
     cost_usd: 0.000123,
     cost_source: 'price_table',
     success: null,
+    request_params: '{"stop_sequences":["\\n\\n"],"temperature":0.2}',
+    config_hash: '0123456789abcdef',
     attributes: { 'gen_ai.request.model': 'gpt-4o-mini', "it's": 'a\\b\nc', 'ü': '🙂' },
     resource_attributes: {},
     events: [{ time: '1760000000500000001', name: 'gen_ai.choice', attributes: { index: '0' } }],
