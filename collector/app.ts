@@ -11,6 +11,7 @@ import { gateRoutes } from './routes/gates.js';
 import { serveOpenApi, validationHook } from './routes/openapi.js';
 import { otlpRoutes } from './routes/otlp.js';
 import { releaseRoutes } from './routes/releases.js';
+import { runRoutes } from './routes/runs.js';
 import { webRoutes } from './routes/web.js';
 import type { Store } from './store/types.js';
 
@@ -83,6 +84,7 @@ export function createApp(store: Store, config: Config): App {
   hono.route('/', apiRoutes(store));
   hono.route('/', gateRoutes(store));
   hono.route('/', releaseRoutes(store));
+  hono.route('/', runRoutes(store));
   serveOpenApi(hono);
   hono.route('/', webRoutes());
 

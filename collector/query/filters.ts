@@ -19,6 +19,11 @@ export const TraceFilterSchema = z.object({
   prompt_version: name.optional(),
   since: instant.optional(),
   until: instant.optional(),
+  run: name.optional(),
+  config: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'must be a configuration hash: 16 hex digits, as GET /api/runs lists it in configs[].config_hash')
+    .optional(),
 });
 export type TraceFilter = z.infer<typeof TraceFilterSchema>;
 
@@ -28,6 +33,9 @@ export const JudgeFilterSchema = z.object({
   evaluation: name.optional(),
 });
 export type JudgeFilter = z.infer<typeof JudgeFilterSchema>;
+
+/** The run a run id belongs to, as SQL over a run id column: runExperiment() tags repeat r of run R as `R/r`. */
+export const RUN_OF = (runId: string) => `replaceRegexpOne(${runId}, '/[0-9]+$', '')`;
 
 const TRACE_COLUMNS = {
   dataset: 'dataset_k',
@@ -73,6 +81,15 @@ export function traceWhere(f: TraceFilter, params: QueryParams, oneOf: OneOf = {
   if (f.until !== undefined) {
     params.f_until = f.until.toString();
     terms.push('start_ns < {f_until:UInt64}');
+  }
+  if (f.run !== undefined) {
+    params.f_run = f.run;
+    terms.push(`run_id != '' AND ${RUN_OF('run_id')} = {f_run:String}`);
+  }
+  if (f.config !== undefined) {
+    // Configurations sit on LLM spans (collector/ingest/request-params.ts), not in the per-trace rollup.
+    params.f_config = f.config;
+    terms.push('trace_id IN (SELECT trace_id FROM spans WHERE project = {project:String} AND config_hash = {f_config:String})');
   }
   return terms.join(' AND ');
 }

@@ -74,6 +74,8 @@ export interface Grouping {
   orderBy: string;
   inner?: string;
   extra?: string;
+  /** Parameters that `extra` and `select` bind. */
+  params?: QueryParams;
 }
 
 const BY_TRIPLE: Grouping = {
@@ -110,7 +112,7 @@ export async function groupStats<K extends object>(
   by: Grouping,
   source: SummarySource = 'compacted',
 ): Promise<GroupStats<K>[]> {
-  const params: QueryParams = { project };
+  const params: QueryParams = { ...by.params, project };
   const judgeParams: QueryParams = { project };
   const judges = await store.query<JudgeName & { key: string }>(
     `SELECT toString(key) AS key, judge_name, judge_version, name FROM (${JUDGE_KEYS_SQL}) WHERE ${judgeWhere(f, judgeParams)}`,

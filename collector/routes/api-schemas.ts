@@ -53,8 +53,8 @@ export const TraceParams = z.object({ traceId: z.string().openapi({ param: { nam
 // ---------------------------------------------------------------------------
 // Responses
 
-const ci = z.tuple([z.number(), z.number()]).nullable().openapi({ description: '95% confidence interval [low, high]' });
-const num = z.number().nullable();
+export const ci = z.tuple([z.number(), z.number()]).nullable().openapi({ description: '95% confidence interval [low, high]' });
+export const num = z.number().nullable();
 
 export const ErrorResponse = z
   .object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -68,7 +68,7 @@ const TripleKey = {
   prompt_version: z.string(),
 };
 
-const GroupStats = {
+export const GroupStats = {
   n_traces: z.number(),
   n_success: z.number(),
   n_errors: z.number(),
@@ -84,7 +84,7 @@ const GroupStats = {
   last_seen: z.string(),
 };
 
-const JudgeScore = z.object({
+export const JudgeScore = z.object({
   judge: z.string(),
   judge_version: z.string(),
   evaluation: z.string(),
@@ -129,7 +129,22 @@ export const TraceResponse = z
   .object({
     ...TraceSummary,
     is_task: z.boolean(),
-    spans: z.array(z.record(z.string(), z.unknown())),
+    spans: z.array(
+      z
+        .object({
+          request_params: z
+            .record(z.string(), z.union([z.number(), z.array(z.string())]))
+            .openapi({
+              description:
+                'the request parameters, canonical: temperature, top_p, top_k, max_tokens, seed, frequency_penalty, presence_penalty (numbers), stop_sequences, tool_names (sorted strings); absent ones left out',
+              example: { max_tokens: 256, temperature: 0.2, tool_names: ['lookup'] },
+            }),
+          config_hash: z
+            .string()
+            .openapi({ description: "the configuration's identity for LLM spans: sha256 of canonical JSON { model, params }, 16 hex digits; '' otherwise" }),
+        })
+        .catchall(z.unknown()),
+    ),
     evaluations: z.array(z.record(z.string(), z.unknown())),
   })
   .openapi('Trace');
@@ -175,11 +190,11 @@ const PairedMeansShape = {
   losses: z.number(),
   ties: z.number(),
 };
-const PairedMeans = z.object(PairedMeansShape);
+export const PairedMeans = z.object(PairedMeansShape);
 
 const Confusion = z.object({ pass_pass: z.number(), pass_fail: z.number(), fail_pass: z.number(), fail_fail: z.number() });
 
-const PairedPassRate = z.object({
+export const PairedPassRate = z.object({
   n_pairs: z.number(),
   rate_a: num,
   rate_b: num,
@@ -193,7 +208,7 @@ const PairedPassRate = z.object({
   method: z.string(),
 });
 
-const PairedCostPer = z.object({
+export const PairedCostPer = z.object({
   n_pairs: z.number(),
   a: num,
   b: num,
@@ -206,7 +221,25 @@ const PairedCostPer = z.object({
   method: z.string(),
 });
 
-const ScoreChoice = z.object({ judge: z.string(), judge_version: z.string(), evaluation: z.string() });
+export const ScoreChoice = z.object({ judge: z.string(), judge_version: z.string(), evaluation: z.string() });
+
+/** Two sides compared on paired examples (query/paired-examples.ts): per model for prompts, whole runs for runs. */
+export const PairedComparisonShape = {
+  n_traces_a: z.number(),
+  n_traces_b: z.number(),
+  n_examples_a: z.number(),
+  n_examples_b: z.number(),
+  unpaired: z.object({ a_only: z.number(), b_only: z.number(), no_example_id_a: z.number(), no_example_id_b: z.number() }),
+  n_scored_pairs: z.number(),
+  ...PairedMeansShape,
+  pass_rate: PairedPassRate.nullable(),
+  cost_per_task: PairedMeans.extend({ ratio: num }).nullable(),
+  cost_per_success: PairedCostPer.nullable(),
+  cost_per_pass: PairedCostPer.nullable(),
+  input_tokens: PairedMeans,
+  output_tokens: PairedMeans,
+  latency_ms: PairedMeans,
+};
 
 export const ComparePromptsResponse = z
   .object({
@@ -216,23 +249,7 @@ export const ComparePromptsResponse = z
     score: ScoreChoice.nullable(),
     pairing: z.string(),
     models: z.array(
-      z.object({
-        model: z.string(),
-        n_traces_a: z.number(),
-        n_traces_b: z.number(),
-        n_examples_a: z.number(),
-        n_examples_b: z.number(),
-        unpaired: z.object({ a_only: z.number(), b_only: z.number(), no_example_id_a: z.number(), no_example_id_b: z.number() }),
-        n_scored_pairs: z.number(),
-        ...PairedMeansShape,
-        pass_rate: PairedPassRate.nullable(),
-        cost_per_task: PairedMeans.extend({ ratio: num }).nullable(),
-        cost_per_success: PairedCostPer.nullable(),
-        cost_per_pass: PairedCostPer.nullable(),
-        input_tokens: PairedMeans,
-        output_tokens: PairedMeans,
-        latency_ms: PairedMeans,
-      }),
+      z.object({ model: z.string(), ...PairedComparisonShape }),
     ),
   })
   .openapi('PromptComparison');

@@ -9,6 +9,7 @@ import { type PlannedTrace, passed } from './data.js';
 /** t_{0.975, df}, from scipy. */
 export const T975: Record<number, number> = {
   11: 2.200985160091639,
+  23: 2.0686576104190406,
   59: 2.000995378088267,
   239: 1.9699394059169584,
 };

@@ -1,4 +1,5 @@
-import type { PromptComparison, PromptModelComparison } from '../../query/compare-prompts.js';
+import type { PromptComparison } from '../../query/compare-prompts.js';
+import type { PairedComparison } from '../../query/paired-examples.js';
 import type { PairedCostPer, PairedMeans } from '../../query/paired.js';
 import { type Command, fetchAndShow, pick, queryOf } from '../command.js';
 import { interval, NONE, num, pct, pp, pValue, signed, signedUsd, usd } from '../format.js';
@@ -27,10 +28,11 @@ function costPerRow(name: string, c: PairedCostPer | null): string[] {
   return [name, num(c.n_pairs), usd(c.a), usd(c.b), signedUsd(c.delta), interval(c.delta_ci95, signedUsd), 'bootstrap', `ratio ${num(c.ratio, 3)} ${interval(c.ratio_ci95, (x) => num(x, 3))}`];
 }
 
-function modelTable(m: PromptModelComparison, a: string, b: string): string {
+/** The metrics table of one paired comparison (compare prompts: one per model; compare runs: one). */
+export function pairedTable(title: string, m: PairedComparison, a: string, b: string, extra: string[][] = []): string {
   const u = m.unpaired;
   const head =
-    `model ${m.model}: ${m.n_pairs} paired examples` +
+    `${title}: ${m.n_pairs} paired examples` +
     ` (unpaired: ${u.a_only} only in ${a}, ${u.b_only} only in ${b}, ${u.no_example_id_a + u.no_example_id_b} traces without example id)`;
   const pass = m.pass_rate;
   const rows = [
@@ -38,6 +40,7 @@ function modelTable(m: PromptModelComparison, a: string, b: string): string {
     pass
       ? ['pass rate', num(pass.n_pairs), pct(pass.rate_a), pct(pass.rate_b), pp(pass.delta), interval(pass.ci95, pp), `${pValue(pass.p_value)} McNemar`, `${pass.wins}/${pass.losses}/${pass.ties}`]
       : ['pass rate', '0', NONE, NONE, NONE, NONE, NONE, NONE],
+    ...extra,
     meansRow('cost/task', m.cost_per_task, usd, signedUsd),
     costPerRow('cost/success', m.cost_per_success),
     costPerRow('cost/pass', m.cost_per_pass),
@@ -52,7 +55,7 @@ function comparisonTables(c: PromptComparison): string {
   const score = c.score ? `score: ${c.score.judge} ${c.score.judge_version} ${c.score.evaluation}` : 'no judge scores';
   const head = `prompt ${c.prompt}: ${c.b} (b) vs ${c.a} (a); ${score}\n${c.pairing}\n`;
   if (c.models.length === 0) return `${head}\nno task traces of these versions match\n`;
-  return [head, ...c.models.map((m) => modelTable(m, c.a, c.b))].join('\n');
+  return [head, ...c.models.map((m) => pairedTable(`model ${m.model}`, m, c.a, c.b))].join('\n');
 }
 
 export const comparePromptsCommand: Command = {

@@ -12,6 +12,7 @@ import {
   releaseRollbackCommand,
   releaseShowCommand,
 } from './release.js';
+import { compareRunsCommand, runsCommand } from './runs.js';
 import { triplesCommand } from './triples.js';
 
 /**
@@ -24,6 +25,8 @@ export const COMMANDS: Record<string, Command> = {
   prompts: promptsCommand,
   'compare prompts': comparePromptsCommand,
   'compare judges': compareJudgesCommand,
+  runs: runsCommand,
+  'compare runs': compareRunsCommand,
   gate: gateCommand,
   'release create': releaseCreateCommand,
   'release list': releaseListCommand,

@@ -1,0 +1,138 @@
+/**
+ * Two runs compared item by item: the per-example pairing of compare/prompts
+ * with whole runs as the sides, and the items that got worse listed first
+ * with both outputs.
+ */
+import { HttpError, notFound } from '../errors.js';
+import type { QueryParams, Store } from '../store/types.js';
+import type { JudgeFilter } from './filters.js';
+import { RUN_OF, tracesSql } from './filters.js';
+import { pairedPassRate, type PairedPassRate } from './paired.js';
+import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
+import { listRuns, type RunSummary } from './runs.js';
+import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
+import { TRACE_CONTENT_SQL } from './traces-sql.js';
+
+export interface CompareRunsParams extends JudgeFilter {
+  a: string;
+  b: string;
+  /** How many items to list, worst first. */
+  items?: number;
+}
+
+interface ItemSide {
+  trace_id: string;
+  n_traces: number;
+  success_rate: number;
+  score: number | null;
+  pass_rate: number | null;
+  cost_per_task: number | null;
+  latency_ms: number | null;
+  input: string | null;
+  output: string | null;
+}
+
+export interface RunItemComparison {
+  example_id: string;
+  /** What the delta is of: the chosen score, else pass rate, else success rate. */
+  metric: 'score' | 'pass_rate' | 'success_rate';
+  /** b − a: negative means run b did worse on this item. */
+  delta: number;
+  a: ItemSide;
+  b: ItemSide;
+}
+
+export interface RunComparison extends PairedComparison {
+  a: RunSummary;
+  b: RunSummary;
+  score: ScoreChoice | null;
+  pairing: string;
+  /** Paired success rates (per-item success fractions, repeats pooled). */
+  success: PairedPassRate | null;
+  /** Items run by both, the most worsened first. */
+  items: RunItemComparison[];
+  n_items: number;
+}
+
+const PAIRING =
+  'items are paired by example id (dataset and dataset version are the same for both runs); repeats of an item are averaged first; ' +
+  'items run by one run only and traces without an example id are counted in unpaired, never mixed in';
+
+const BY_RUN: ExampleSide = { version: RUN_OF('run_id'), model: "''", groupBy: RUN_OF('run_id') };
+
+/**
+ * Run b against run a (the baseline). Runs over different dataset contents
+ * are refused: pairing their items would compare different questions.
+ */
+export async function compareRuns(store: Store, project: string, q: CompareRunsParams): Promise<RunComparison> {
+  const found = await listRuns(store, project, { runs: [q.a, q.b], limit: 2 });
+  const a = found.find((r) => r.run_id === q.a);
+  const b = found.find((r) => r.run_id === q.b);
+  if (!a) throw notFound(`run ${q.a} not found`);
+  if (!b) throw notFound(`run ${q.b} not found`);
+  if (a.dataset !== b.dataset || a.dataset_version !== b.dataset_version) {
+    throw new HttpError(
+      409,
+      'dataset_mismatch',
+      `run ${q.a} ran on dataset ${a.dataset}@${a.dataset_version} and run ${q.b} on ${b.dataset}@${b.dataset_version}: ` +
+        'items of different dataset contents cannot be paired; compare runs of one dataset version',
+    );
+  }
+  const params: QueryParams = { project, c_runs: [q.a, q.b] };
+  const tracesCte = `t AS (${tracesSql({}, params, `run_id != '' AND ${RUN_OF('run_id')} IN {c_runs:Array(String)}`)})`;
+  const score = pickScore(await scoreChoices(store, tracesCte, { ...params }, q), q);
+  if (score) Object.assign(params, { s_judge: score.judge, s_version: score.judge_version, s_evaluation: score.evaluation });
+  const rows = (await store.query<{ examples: ExampleTuple[] }>(exampleSql(tracesCte, score !== null, BY_RUN), params)).flatMap((m) =>
+    m.examples.map(exampleRow),
+  );
+  const { comparison, pairs } = pairedComparison(rows, q.a);
+  const success = (r: ExampleRow) => r.n_success / r.n_traces;
+  // Deltas within 1e-9 are ties (repeats averaged in another order differ in the last bits): id order.
+  const rank = (d: number) => Math.round(d * 1e9);
+  const ranked = pairs.map(([x, y]) => itemDelta(x, y, score !== null)).sort((p, r) => rank(p.delta) - rank(r.delta) || (p.id < r.id ? -1 : 1));
+  const shown = ranked.slice(0, q.items ?? 50);
+  const content = await itemContent(store, project, shown.flatMap((i) => [i.x.trace_id, i.y.trace_id]));
+  return {
+    a,
+    b,
+    score,
+    pairing: PAIRING,
+    ...comparison,
+    success: pairs.length === 0 ? null : pairedPassRate(pairs.map(([x]) => success(x)), pairs.map(([, y]) => success(y))),
+    n_items: ranked.length,
+    items: shown.map((i) => ({ example_id: i.id, metric: i.metric, delta: i.delta, a: side(i.x, content), b: side(i.y, content) })),
+  };
+}
+
+function itemDelta(x: ExampleRow, y: ExampleRow, scored: boolean) {
+  const id = x.example_id;
+  if (scored && x.score !== null && y.score !== null) return { id, x, y, metric: 'score' as const, delta: y.score - x.score };
+  if (x.n_labeled > 0 && y.n_labeled > 0) return { id, x, y, metric: 'pass_rate' as const, delta: y.n_pass / y.n_labeled - x.n_pass / x.n_labeled };
+  return { id, x, y, metric: 'success_rate' as const, delta: y.n_success / y.n_traces - x.n_success / x.n_traces };
+}
+
+type Content = Map<string, { input: string | null; output: string | null }>;
+
+async function itemContent(store: Store, project: string, traceIds: string[]): Promise<Content> {
+  if (traceIds.length === 0) return new Map();
+  const rows = await store.query<{ trace_id: string; task_input: string; task_output: string; llm_input: string; llm_output: string }>(TRACE_CONTENT_SQL, {
+    project,
+    trace_ids: traceIds,
+  });
+  return new Map(rows.map((c) => [c.trace_id, { input: c.task_input || c.llm_input || null, output: c.task_output || c.llm_output || null }]));
+}
+
+function side(r: ExampleRow, content: Content): ItemSide {
+  const c = content.get(r.trace_id);
+  return {
+    trace_id: r.trace_id,
+    n_traces: r.n_traces,
+    success_rate: r.n_success / r.n_traces,
+    score: r.score,
+    pass_rate: r.n_labeled > 0 ? r.n_pass / r.n_labeled : null,
+    cost_per_task: r.n_priced > 0 ? r.cost_usd / r.n_traces : null,
+    latency_ms: r.latency_ms,
+    input: c?.input ?? null,
+    output: c?.output ?? null,
+  };
+}

@@ -1,0 +1,230 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningCollector } from '../../collector/server.js';
+import { init, recordEvaluation, runExperiment, type Telemetry, wrap } from '../../src/index.js';
+import { startTestCollector } from '../helpers/collector.js';
+import { startMockLlm, type MockLlm } from '../sdk/helpers/mock-llm.js';
+import { signed } from '../../collector/cli/format.js';
+import { avg, sampleSd, T975 } from './expected.js';
+
+/**
+ * Two runs of one dataset through the real SDK (runExperiment, a wrapped
+ * openai client against a mock LLM, recordEvaluation) into a real collector;
+ * the runs API must answer what the plan below gives by hand.
+ */
+
+const API_KEY = 'k-runs';
+const ITEMS = 12;
+const REPEATS = 2;
+const dataset = { name: 'support', version: 'd1', examples: Array.from({ length: ITEMS }, (_, i) => ({ id: `q${String(i).padStart(2, '0')}`, input: `question ${i}` })) };
+const prompt = { name: 'answer', version: 'v1' };
+
+/** The plan: a run's success and score on item i, repeat r (1-based). */
+const PLAN = {
+  base: { temperature: 0.2, success: (i: number) => i < 9, score: (i: number, r: number) => ((i * 7) % 10) / 10 + (r === 1 ? 0 : 0.05) },
+  cand: { temperature: 0.7, success: (i: number) => i < 10 && i !== 3, score: (i: number, r: number) => ((i * 3) % 10) / 10 + (r === 1 ? 0.1 : 0) },
+} as const;
+type RunName = keyof typeof PLAN;
+
+let collector: RunningCollector;
+let llm: MockLlm;
+let telemetry: Telemetry;
+
+async function api(path: string, status = 200) {
+  const res = await fetch(collector.url + path, { headers: { Authorization: `Bearer ${API_KEY}` } });
+  const body = (await res.json()) as any;
+  expect(res.status, `${path}: ${JSON.stringify(body).slice(0, 300)}`).toBe(status);
+  return body;
+}
+
+async function run(name: RunName | 'other', openai: OpenAI, datasetVersion = dataset.version) {
+  const plan = PLAN[name === 'other' ? 'base' : name];
+  const summary = await runExperiment(
+    { dataset: { ...dataset, version: datasetVersion }, prompt, repeats: REPEATS, runId: name },
+    async (example, t) => {
+      const res = await openai.chat.completions.create({
+        model: 'gpt-4o-mini',
+        temperature: plan.temperature,
+        messages: [{ role: 'user', content: String(example.input) }],
+      });
+      t.success(plan.success(Number(example.id!.slice(1))));
+      return res.choices[0]?.message.content;
+    },
+  );
+  for (const r of summary.results) {
+    const i = Number(r.exampleId.slice(1));
+    const score = plan.score(i, r.repeat);
+    recordEvaluation({ target: { traceId: r.traceId, spanId: r.spanId }, judge: { name: 'grader', version: 'g1' }, score, label: score >= 0.5 ? 'pass' : 'fail' });
+  }
+}
+
+beforeAll(async () => {
+  collector = await startTestCollector({ env: { EVALTRACE_API_KEYS: `${API_KEY}:acme` } });
+  llm = await startMockLlm();
+  telemetry = init({ endpoint: collector.url, apiKey: API_KEY, serviceName: 'runs-app', seed: 7, resourceAttributes: { 'evaltrace.code.version': 'abc123' } });
+  const openai = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiURL, maxRetries: 0 }));
+  await run('base', openai);
+  await run('cand', openai);
+  await run('other', openai, 'd2');
+  await telemetry.flush();
+}, 120_000);
+
+afterAll(async () => {
+  await telemetry?.shutdown();
+  await llm?.close();
+  await collector?.close();
+});
+
+/** Per item: the mean over repeats of f. */
+const perItem = (f: (i: number, r: number) => number) => Array.from({ length: ITEMS }, (_, i) => avg(Array.from({ length: REPEATS }, (_, r) => f(i, r + 1))));
+
+describe('GET /api/runs', () => {
+  it('lists each run once with its repeats pooled, newest first, with counts, success, scores and envelope from the plan', async () => {
+    const { runs } = await api('/api/runs');
+    expect(runs.map((r: any) => r.run_id)).toEqual(['other', 'cand', 'base']);
+    const base = runs.find((r: any) => r.run_id === 'base');
+    const scores = Array.from({ length: ITEMS }, (_, i) => [1, 2].map((r) => PLAN.base.score(i, r))).flat();
+    expect(base).toMatchObject({
+      run_ids: ['base/1', 'base/2'],
+      dataset: 'support',
+      dataset_version: 'd1',
+      model: 'gpt-4o-mini',
+      prompt: 'answer',
+      prompt_version: 'v1',
+      mixed: [],
+      n_examples: ITEMS,
+      no_example_id: 0,
+      n_traces: ITEMS * REPEATS,
+      n_success: 9 * REPEATS,
+      success_rate: 9 / ITEMS,
+      code_version: 'abc123',
+      seed: '7',
+    });
+    expect(base.env.runtime).toBe(`node ${process.versions.node}`);
+    expect(base.cost_per_success).toBeCloseTo(base.cost_usd / (9 * REPEATS), 12);
+    const [judge] = base.judges;
+    expect(judge).toMatchObject({ judge: 'grader', judge_version: 'g1', evaluation: 'quality', n_scored: scores.length });
+    expect(judge.score_mean).toBeCloseTo(avg(scores), 12);
+    const half = (T975[scores.length - 1]! * sampleSd(scores)) / Math.sqrt(scores.length);
+    expect(judge.score_ci95[0]).toBeCloseTo(avg(scores) - half, 10);
+    expect(judge.score_ci95[1]).toBeCloseTo(avg(scores) + half, 10);
+    expect(judge.pass_rate).toBeCloseTo(scores.filter((s) => s >= 0.5).length / scores.length, 12);
+    expect(Date.parse(base.finished)).toBeGreaterThanOrEqual(Date.parse(base.started));
+  });
+
+  it('tells runs apart by configuration: model and request parameters, hashed, filterable', async () => {
+    const { runs } = await api('/api/runs');
+    const [base, cand] = ['base', 'cand'].map((id) => runs.find((r: any) => r.run_id === id));
+    expect(base.configs).toHaveLength(1);
+    expect(base.configs[0]).toMatchObject({ model: 'gpt-4o-mini', n_traces: ITEMS * REPEATS });
+    expect(base.configs[0].params.temperature).toBe(0.2);
+    expect(cand.configs[0].params.temperature).toBe(0.7);
+    expect(base.configs[0].config_hash).not.toBe(cand.configs[0].config_hash);
+    const filtered = await api(`/api/runs?config=${cand.configs[0].config_hash}`);
+    expect(filtered.runs.map((r: any) => r.run_id)).toEqual(['cand']);
+  });
+
+  it('gives every trace filter (triples, traces, comparisons, gates) the run and the configuration', async () => {
+    const { runs } = await api('/api/runs');
+    const cand = runs.find((r: any) => r.run_id === 'cand');
+    const byRun = await api('/api/triples?run=base');
+    expect(byRun.triples.map((t: any) => [t.dataset_version, t.n_traces, t.n_success])).toEqual([['d1', ITEMS * REPEATS, 9 * REPEATS]]);
+    const byConfig = await api(`/api/triples?config=${cand.configs[0].config_hash}`);
+    expect(byConfig.triples.map((t: any) => [t.dataset_version, t.n_traces, t.n_success])).toEqual([['d1', ITEMS * REPEATS, Array.from({ length: ITEMS }, (_, i) => i).filter(PLAN.cand.success).length * REPEATS]]);
+  });
+
+  it('answers a malformed filter with a 400 naming it', async () => {
+    const body = await api('/api/runs?config=nothex', 400);
+    expect(body.error.message).toMatch(/config/);
+  });
+});
+
+describe('GET /api/runs/{id}', () => {
+  it('shows one run with its items, repeats pooled per item, and their captured content', async () => {
+    const body = await api('/api/runs/base?limit=5&offset=2');
+    expect(body.n_items).toBe(ITEMS);
+    expect(body.items.map((i: any) => i.example_id)).toEqual(['q02', 'q03', 'q04', 'q05', 'q06']);
+    const item = body.items[0];
+    expect(item).toMatchObject({ n_traces: REPEATS, n_success: REPEATS, input: 'question 2' });
+    expect(item.trace_ids).toHaveLength(REPEATS);
+    expect(item.scores[0].score).toBeCloseTo(avg([PLAN.base.score(2, 1), PLAN.base.score(2, 2)]), 12);
+    expect(body.envelope.find((e: any) => e.key === 'evaltrace.code.version').values).toEqual([{ value: 'abc123', n_traces: ITEMS * REPEATS }]);
+  });
+
+  it('is a 404 for a run the project does not have', async () => {
+    const body = await api('/api/runs/nope', 404);
+    expect(body.error.message).toMatch(/nope/);
+  });
+});
+
+describe('GET /api/compare/runs', () => {
+  it('pairs the runs item by item: score, pass and success deltas with the t interval and worst items first', async () => {
+    const body = await api('/api/compare/runs?a=base&b=cand');
+    const d = perItem((i, r) => PLAN.cand.score(i, r) - PLAN.base.score(i, r));
+    const half = (T975[ITEMS - 1]! * sampleSd(d)) / Math.sqrt(ITEMS);
+    expect(body).toMatchObject({ n_pairs: ITEMS, n_scored_pairs: ITEMS, score: { judge: 'grader', judge_version: 'g1', evaluation: 'quality' } });
+    expect(body.a.run_id).toBe('base');
+    expect(body.mean_delta).toBeCloseTo(avg(d), 12);
+    expect(body.ci95[0]).toBeCloseTo(avg(d) - half, 10);
+    expect(body.ci95[1]).toBeCloseTo(avg(d) + half, 10);
+    expect(body.wins).toBe(d.filter((x) => x > 0).length);
+    expect(body.losses).toBe(d.filter((x) => x < 0).length);
+
+    const success = (p: (typeof PLAN)[RunName]) => Array.from({ length: ITEMS }, (_, i) => (p.success(i) ? 1 : 0));
+    expect(body.success.rate_a).toBeCloseTo(avg(success(PLAN.base)), 12);
+    expect(body.success.rate_b).toBeCloseTo(avg(success(PLAN.cand)), 12);
+    expect(body.success.confusion).toEqual({ pass_pass: 8, pass_fail: 1, fail_pass: 1, fail_fail: 2 });
+
+    const worst = d.map((x, i) => ({ x, id: `q${String(i).padStart(2, '0')}` })).sort((p, q) => Math.round(p.x * 1e9) - Math.round(q.x * 1e9) || (p.id < q.id ? -1 : 1));
+    expect(body.n_items).toBe(ITEMS);
+    expect(body.items.map((i: any) => i.example_id)).toEqual(worst.map((w) => w.id));
+    expect(body.items[0].delta).toBeCloseTo(worst[0]!.x, 12);
+    expect(body.items[0]).toMatchObject({ metric: 'score', a: { input: `question ${Number(worst[0]!.id.slice(1))}` } });
+    expect(body.items[0].a.output).toContain('question');
+    expect(body.items[0].b.output).toContain('question');
+  });
+
+  it('refuses to pair runs over different dataset versions with a 409 naming both', async () => {
+    const body = await api('/api/compare/runs?a=base&b=other', 409);
+    expect(body.error).toMatchObject({ code: 'dataset_mismatch' });
+    expect(body.error.message).toMatch(/support@d1.*support@d2/);
+  });
+
+  it('answers an unknown run with a 404 and the same run twice with a 400', async () => {
+    expect((await api('/api/compare/runs?a=base&b=nope', 404)).error.message).toMatch(/nope/);
+    expect((await api('/api/compare/runs?a=base&b=base', 400)).error.message).toMatch(/different runs/);
+  });
+});
+
+describe('evaltrace runs / compare runs (CLI)', () => {
+  const BIN = join(import.meta.dirname, '../../collector/bin/evaltrace.mjs');
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', EVALTRACE_URL: collector.url, EVALTRACE_API_KEY: API_KEY } }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+      ),
+    );
+
+  it('lists the runs newest first, one line each', async () => {
+    const r = await cli(['runs']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n').filter((l) => /^(other|cand|base)\s/.test(l));
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['other', 'cand', 'base']);
+    expect(lines[2]).toContain('support@d1');
+    expect(lines[2]).toContain('75.0%');
+  });
+
+  it('compares two runs with the paired score delta and the items that got worse', async () => {
+    const r = await cli(['compare', 'runs', 'base', 'cand']);
+    expect(r.code, r.stderr).toBe(0);
+    const d = perItem((i, rep) => PLAN.cand.score(i, rep) - PLAN.base.score(i, rep));
+    expect(r.stdout).toContain(`runs: ${ITEMS} paired examples`);
+    expect(r.stdout.split('\n').find((l) => l.startsWith('score '))).toContain(signed(avg(d)));
+    expect(r.stdout).toContain('items that got worse');
+    const refused = await cli(['compare', 'runs', 'base', 'other']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/different dataset contents|cannot be paired/);
+  });
+});
