@@ -59,6 +59,9 @@ export const ATTR = {
   serviceName: 'service.name',
 } as const;
 
+/** What ends captured content that was cut to its size bound: such content cannot be compared with the original. */
+export const TRUNCATION_MARK = '…[truncated]';
+
 /** The OTel event name (span event or log-based event) of an evaluation result. */
 export const EVALUATION_EVENT = 'gen_ai.evaluation.result';
 

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { TRUNCATION_MARK } from './attributes.js';
 import { settings } from './config.js';
 import { messagesJson } from './message-json.js';
 
@@ -23,7 +24,6 @@ export interface ChatMessage {
 
 /** Stays under the collector's default 64 KiB attribute limit, so stored JSON stays parseable. */
 export const MAX_CONTENT_CHARS = 60_000;
-const TRUNCATED = '…[truncated]';
 const TEXT_FIELDS = ['content', 'arguments', 'response'] as const;
 
 /** Whether prompts and outputs are recorded, so callers can skip building messages when not. */
@@ -45,7 +45,7 @@ export function captureValue(value: unknown): string | undefined {
   return guarded(() => {
     const json = typeof value === 'string' ? value : JSON.stringify(value);
     const text = redact ? redact(json) : json;
-    return text.length > MAX_CONTENT_CHARS ? text.slice(0, MAX_CONTENT_CHARS) + TRUNCATED : text;
+    return text.length > MAX_CONTENT_CHARS ? text.slice(0, MAX_CONTENT_CHARS) + TRUNCATION_MARK : text;
   });
 }
 
@@ -98,7 +98,7 @@ function capTexts(messages: ChatMessage[], cap: number): ChatMessage[] {
       const out = { ...p };
       for (const f of TEXT_FIELDS) {
         const v = out[f];
-        if (v !== undefined && v.length > cap) out[f] = v.slice(0, cap) + TRUNCATED;
+        if (v !== undefined && v.length > cap) out[f] = v.slice(0, cap) + TRUNCATION_MARK;
       }
       return out;
     }),
