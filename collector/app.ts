@@ -7,6 +7,7 @@ import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
 import { Compactor } from './query/compactor.js';
 import { apiRoutes } from './routes/api.js';
+import { datasetRoutes } from './routes/datasets.js';
 import { gateRoutes } from './routes/gates.js';
 import { serveOpenApi, validationHook } from './routes/openapi.js';
 import { otlpRoutes } from './routes/otlp.js';
@@ -85,6 +86,7 @@ export function createApp(store: Store, config: Config): App {
   hono.route('/', gateRoutes(store));
   hono.route('/', releaseRoutes(store));
   hono.route('/', runRoutes(store));
+  hono.route('/', datasetRoutes(store));
   serveOpenApi(hono);
   hono.route('/', webRoutes());
 

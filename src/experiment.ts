@@ -15,7 +15,8 @@ export interface Example {
  * malformed versions are warned about, not thrown on.
  */
 export interface ExperimentOptions<E extends Example> {
-  dataset: { name: string; version: string; examples: readonly E[] };
+  /** Also what `datasets.get()` returns: its content hash is then recorded as the dataset version. */
+  dataset: { name: string; version: string; examples: readonly E[]; contentHash?: string };
   /** A definePrompt() prompt or any { name, version }; or the prompt's name, with `promptVersion`. */
   prompt?: string | { name: string; version: string };
   /** The version of a `prompt` given by name. */
@@ -75,7 +76,11 @@ export async function runExperiment<E extends Example, R>(
   }
   const { repeats = 1, concurrency = 4 } = options;
   if (!Number.isInteger(repeats) || repeats < 1) throw new RangeError(`repeats must be a positive integer, got ${repeats}`);
-  const { dataset, prompt, runId: base = randomUUID() } = readOptions(options);
+  const stored = options.dataset.contentHash;
+  // A stored dataset's version is its content: runs of the same items pair, whatever label they were fetched by.
+  const { dataset, prompt, runId: base = randomUUID() } = readOptions(
+    typeof stored === 'string' && stored !== '' ? { ...options, dataset: { ...options.dataset, version: stored } } : options,
+  );
   const runIds = Array.from({ length: repeats }, (_, r) => `${base}/${r + 1}`);
   const work = runIds.flatMap((runId, r) => options.dataset.examples.map((example, i) => ({ runId, repeat: r + 1, example, i })));
   const results: ExperimentResult<R>[] = new Array(work.length);

@@ -7,6 +7,8 @@ export { definePrompt, type Prompt, type Rendered, type Template, type TemplateM
 export { recordEvaluation, type EvaluationInput, type EvaluationResult, type Judge } from './evaluation.js';
 export { judgeTraces, type JudgeSummary, type JudgeTracesOptions } from './judge.js';
 export { listTraces, type StoredTrace, type TraceFilter } from './traces.js';
+export { datasets, type DatasetItem, type PushedVersion, type StoredDataset } from './datasets.js';
+export { EvaltraceRequestError } from './collector-api.js';
 export { runExperiment, type Example, type ExperimentOptions, type ExperimentResult, type ExperimentSummary } from './experiment.js';
 export { EvaltraceSpanProcessor } from './processor.js';
 export { ATTR } from './attributes.js';

@@ -1,4 +1,6 @@
-import { settings } from './config.js';
+import { type Connection, collectorRequest } from './collector-api.js';
+
+export type { Connection } from './collector-api.js';
 
 /** Which stored task traces to fetch; each field filters on the trace's resolved versions. */
 export interface TraceFilter {
@@ -34,10 +36,6 @@ export interface StoredTrace {
   outputText: string;
 }
 
-export interface Connection {
-  endpoint?: string;
-  apiKey?: string;
-}
 
 interface ListingRow {
   trace_id: string;
@@ -58,8 +56,6 @@ const PAGE_SIZE = 100;
 
 /** Pages through `GET /api/traces`; traces without a root span cannot be targeted and are left out. */
 export async function* listTraces(filter: TraceFilter = {}, conn: Connection = {}): AsyncGenerator<StoredTrace> {
-  const endpoint = conn.endpoint ?? settings().endpoint;
-  const apiKey = conn.apiKey ?? settings().apiKey;
   let remaining = filter.limit ?? Infinity;
   let cursor: string | null = null;
   do {
@@ -74,13 +70,8 @@ export async function* listTraces(filter: TraceFilter = {}, conn: Connection = {
     ] as const;
     for (const [k, v] of fields) if (v !== undefined) query.set(k, v);
     query.set('limit', String(Math.min(PAGE_SIZE, remaining)));
-    const res = await fetch(`${endpoint}/api/traces?${query}`, {
-      headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
-    });
-    const body = (await res.json().catch(() => null)) as { traces?: ListingRow[]; next_cursor?: string | null; error?: { message?: string } } | null;
-    if (!res.ok || !Array.isArray(body?.traces)) {
-      throw new Error(`evaltrace: listing traces failed (HTTP ${res.status}): ${body?.error?.message ?? 'unexpected response'}`);
-    }
+    const body = await collectorRequest<{ traces?: ListingRow[]; next_cursor?: string | null }>(`/api/traces?${query}`, {}, conn);
+    if (!Array.isArray(body.traces)) throw new Error('evaltrace: the collector answered GET /api/traces without a traces list');
     for (const row of body.traces) {
       if (remaining <= 0) return;
       if (!row.span_id) continue;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   ALIASES,
   ATTR,
@@ -7,6 +6,7 @@ import {
   type RequestParamKey,
   TOOL_NAME_SOURCES,
 } from 'evaltrace/conventions';
+import { canonicalJson, shortHash } from '../canonical-json.js';
 import type { AttrValue, Attributes } from '../otlp/model.js';
 
 /**
@@ -88,22 +88,9 @@ function configModel(attrs: Attributes, invocation: Record<string, unknown> | un
   return typeof invoked === 'string' && invoked !== '' ? invoked : model;
 }
 
-/** JSON with every object's keys sorted, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    const keys = Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** The configuration's identity: the first 16 hex digits of sha256 over canonical JSON of { model, params }. */
 export function configHash(model: string, params: RequestParams): string {
-  return createHash('sha256').update(canonicalJson({ model, params })).digest('hex').slice(0, 16);
+  return shortHash(canonicalJson({ model, params }));
 }
 
 /**
@@ -130,7 +117,7 @@ function cachedHash(model: string, paramsJson: string): string {
   let hash = hashes.get(key);
   if (hash === undefined) {
     // The same text canonicalJson({ model, params }) gives, without building the object again.
-    hash = createHash('sha256').update(`{"model":${JSON.stringify(model)},"params":${paramsJson}}`).digest('hex').slice(0, 16);
+    hash = shortHash(`{"model":${JSON.stringify(model)},"params":${paramsJson}}`);
     if (hashes.size >= MAX_CACHED) hashes.clear();
     hashes.set(key, hash);
   }

@@ -9,7 +9,8 @@ import type { JudgeFilter } from './filters.js';
 import { RUN_OF, tracesSql } from './filters.js';
 import { pairedPassRate, type PairedPassRate } from './paired.js';
 import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
-import { listRuns, type RunSummary } from './runs.js';
+import type { Coverage } from './coverage.js';
+import { listRuns, runCoverage, type RunSummary } from './runs.js';
 import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
 import { TRACE_CONTENT_SQL } from './traces-sql.js';
 
@@ -47,6 +48,8 @@ export interface RunComparison extends PairedComparison {
   b: RunSummary;
   score: ScoreChoice | null;
   pairing: string;
+  /** Each run's coverage of the stored dataset version (null when not stored). */
+  coverage: { a: Coverage | null; b: Coverage | null };
   /** Paired success rates (per-item success fractions, repeats pooled). */
   success: PairedPassRate | null;
   /** Items run by both, the most worsened first. */
@@ -91,12 +94,17 @@ export async function compareRuns(store: Store, project: string, q: CompareRunsP
   const rank = (d: number) => Math.round(d * 1e9);
   const ranked = pairs.map(([x, y]) => itemDelta(x, y, score !== null)).sort((p, r) => rank(p.delta) - rank(r.delta) || (p.id < r.id ? -1 : 1));
   const shown = ranked.slice(0, q.items ?? 50);
-  const content = await itemContent(store, project, shown.flatMap((i) => [i.x.trace_id, i.y.trace_id]));
+  const [content, coverageA, coverageB] = await Promise.all([
+    itemContent(store, project, shown.flatMap((i) => [i.x.trace_id, i.y.trace_id])),
+    runCoverage(store, project, a),
+    runCoverage(store, project, b),
+  ]);
   return {
     a,
     b,
     score,
     pairing: PAIRING,
+    coverage: { a: coverageA, b: coverageB },
     ...comparison,
     success: pairs.length === 0 ? null : pairedPassRate(pairs.map(([x]) => success(x)), pairs.map(([, y]) => success(y))),
     n_items: ranked.length,

@@ -4,7 +4,7 @@
  * item's id, with the item's input; anything else is reported, item by item.
  */
 import { TRUNCATION_MARK } from 'evaltrace/conventions';
-import { canonicalJson } from '../ingest/request-params.js';
+import { canonicalJson } from '../canonical-json.js';
 
 /** The ids listed in full; counts are always exact. */
 const LISTED = 20;

@@ -4,8 +4,10 @@
  * less a trailing `/<digits>`; any other run id is a run of its own.
  */
 import { ATTR } from 'evaltrace/conventions';
+import { loadDatasetVersion } from '../datasets/registry.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
+import { type Coverage, coverage } from './coverage.js';
 import { type Envelope, envelopeOfTraces } from './envelope.js';
 import { type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from './filters.js';
 import { TRACE_CONTENT_SQL, DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from './traces-sql.js';
@@ -171,6 +173,8 @@ export interface RunItem {
 }
 
 export interface RunDetail extends RunSummary {
+  /** How the run's items match its stored dataset version; null when the version is not stored on this collector. */
+  coverage: Coverage | null;
   envelope: Envelope['envelope'];
   n_traces_without_envelope: number;
   items: RunItem[];
@@ -185,7 +189,7 @@ export async function getRun(store: Store, project: string, run: string, page: {
   const cte = runTracesCte([run], params, 'example_id, success, cost_usd, llm_spans, unpriced_spans, latency_ms, scores, ');
   const envParams: QueryParams = { project };
   const envCte = runTracesCte([run], envParams);
-  const [items, judges, envelope] = await Promise.all([
+  const [items, judges, envelope, covered] = await Promise.all([
     store.query<{
       example_id: string;
       n_traces: number;
@@ -210,6 +214,7 @@ export async function getRun(store: Store, project: string, run: string, page: {
       { project },
     ),
     envelopeOfTraces(store, envCte, envParams),
+    runCoverage(store, project, summary),
   ]);
   const names = new Map(judges.map((j) => [j.key, j]));
   const firstTraces = items.map((i) => i.trace_ids[0]!).filter(Boolean);
@@ -223,6 +228,7 @@ export async function getRun(store: Store, project: string, run: string, page: {
   return {
     ...summary,
     ...envelope,
+    coverage: covered,
     n_items: items[0]?.n_items ?? 0,
     items: items.map((i) => {
       const c = contentOf.get(i.trace_ids[0] ?? '');
@@ -271,4 +277,25 @@ function itemScores(entries: Array<[string, number | null, number]>, names: Map<
       ];
     })
     .sort((x, y) => `${x.judge}\u0000${x.judge_version}\u0000${x.evaluation}`.localeCompare(`${y.judge}\u0000${y.judge_version}\u0000${y.evaluation}`));
+}
+
+/** The run's coverage of the stored dataset version it names (frozen-set check), or null when none is stored. */
+export async function runCoverage(store: Store, project: string, run: RunSummary): Promise<Coverage | null> {
+  if (run.dataset === '' || run.dataset_version === '') return null;
+  const version = await loadDatasetVersion(store, project, run.dataset, run.dataset_version);
+  if (!version) return null;
+  const params: QueryParams = { project, input_key: ATTR.taskInput };
+  const items = await store.query<{ example_id: string; input: string }>(
+    `WITH ${runTracesCte([run.run_id], params, 'example_id, ')}
+     SELECT example_id, any(input) AS input FROM (
+       SELECT trace_id, attributes[{input_key:String}] AS input FROM spans
+       WHERE project = {project:String} AND is_root AND trace_id IN (SELECT trace_id FROM t)
+     ) AS s RIGHT JOIN t USING (trace_id)
+     GROUP BY example_id`,
+    params,
+  );
+  return coverage(
+    { dataset: run.dataset, version: version.version, content_hash: version.content_hash, items: version.items },
+    items.map((i) => ({ example_id: i.example_id, input: i.input === '' ? null : i.input })),
+  );
 }

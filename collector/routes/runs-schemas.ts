@@ -25,6 +25,26 @@ export const CompareRunsQuery = JudgeFilterSchema.extend({
   .strict()
   .refine((q) => q.a !== q.b, { message: 'a and b must name two different runs', path: ['b'] });
 
+const Coverage = z
+  .object({
+    dataset: z.string(),
+    version: z.string(),
+    content_hash: z.string(),
+    items_in_version: z.number(),
+    items_run: z.number(),
+    fraction: z.number(),
+    n_missing: z.number(),
+    missing_ids: z.array(z.string()),
+    n_unknown: z.number(),
+    unknown_ids: z.array(z.string()),
+    inputs_checked: z.number(),
+    n_inputs_differ: z.number(),
+    inputs_differ_ids: z.array(z.string()),
+    complete: z.boolean(),
+  })
+  .nullable()
+  .openapi({ description: 'frozen-set check against the stored dataset version the run names; null when that version is not stored here (ids listed: first 20)' });
+
 const RunConfig = z.object({ config_hash: z.string(), model: z.string(), params: z.record(z.string(), z.unknown()), n_traces: z.number() });
 
 const RunSummaryShape = {
@@ -55,6 +75,7 @@ export const RunsResponse = z.object({ runs: z.array(RunSummary) }).openapi('Run
 export const RunResponse = z
   .object({
     ...RunSummaryShape,
+    coverage: Coverage,
     envelope: z.array(z.object({ key: z.string(), values: z.array(z.object({ value: z.string(), n_traces: z.number() })) })),
     n_traces_without_envelope: z.number(),
     n_items: z.number(),
@@ -94,6 +115,7 @@ export const CompareRunsResponse = z
     b: RunSummary,
     score: ScoreChoice.nullable(),
     pairing: z.string(),
+    coverage: z.object({ a: Coverage, b: Coverage }),
     ...PairedComparisonShape,
     success: PairedPassRate.nullable(),
     n_items: z.number(),
