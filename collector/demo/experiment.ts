@@ -4,7 +4,7 @@
  * version × model × prompt version with repeats, then two judge versions over
  * the stored traces (judgeTraces), a gate decision and a release history.
  */
-import { type Prompt, type Template, definePrompt, init, judgeTraces, runExperiment, wrap } from 'evaltrace';
+import { type Prompt, type Template, datasets, definePrompt, init, judgeTraces, runExperiment, wrap } from 'evaltrace';
 import OpenAI from 'openai';
 import type { Client } from '../cli/client.js';
 import type { GateRequest, GateResult } from '../gates/schemas.js';
@@ -59,6 +59,12 @@ export async function runDemoExperiment(opts: { url: string; apiKey: string | un
     };
     const itemsById = new Map(DATASET_VERSIONS.flatMap((d) => d.items.map((item) => [item.id, item] as const)));
 
+    // Each dataset version is stored under its label, so the Datasets page and the runs' coverage have it.
+    for (const { version, items } of DATASET_VERSIONS) {
+      const stored = items.map((item) => ({ id: item.id, input: { question: item.question }, expected: item.fact, metadata: { difficulty: item.difficulty } }));
+      await datasets.push(DATASET, stored, { label: version }, { endpoint: url, apiKey });
+    }
+
     progress.phase('tasks (3 models × 2 prompts)', PLANNED_TASKS);
     let tasks = 0;
     let failedTasks = 0;
@@ -66,7 +72,9 @@ export async function runDemoExperiment(opts: { url: string; apiKey: string | un
       for (const model of MODELS) {
         for (const prompt of Object.values(prompts)) {
           const examples = items.map((item) => ({ id: item.id, input: { question: item.question } }));
-          const summary = await runExperiment({ dataset: { name: DATASET, version, examples }, prompt, repeats: REPEATS, concurrency: 8 }, async (example, t) => {
+          const runId = `${version}-${model.name}-${prompt.version}`;
+          const options = { dataset: { name: DATASET, version, examples }, prompt, repeats: REPEATS, concurrency: 8, runId };
+          const summary = await runExperiment(options, async (example, t) => {
             try {
               const text = await ask(openai, prompt, model.name, example.input.question);
               t.output(text);
@@ -144,7 +152,7 @@ export async function runDemoExperiment(opts: { url: string; apiKey: string | un
 /** One support answer; a 503 from the model throws, and runExperiment records the task as failed. */
 async function ask(openai: OpenAI, prompt: Prompt<Template>, model: string, question: string): Promise<string> {
   const messages = prompt.render({ question }) as Array<{ role: 'system' | 'user'; content: string }>;
-  const res = await openai.chat.completions.create({ model, messages });
+  const res = await openai.chat.completions.create({ model, messages, temperature: 0.2, max_tokens: 300 });
   return res.choices[0]?.message.content ?? '';
 }
 
