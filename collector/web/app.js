@@ -3,6 +3,7 @@ import { h } from './dom.js';
 import { currentRoute, navigate } from './router.js';
 import { compareJudgesView } from './views/compare-judges.js';
 import { comparePromptsView } from './views/compare-prompts.js';
+import { datasetDiffView, datasetsView, datasetView } from './views/datasets.js';
 import { promptsView } from './views/prompts.js';
 import { traceView } from './views/trace.js';
 import { tracesView } from './views/traces.js';
@@ -15,6 +16,9 @@ const ROUTES = [
   { pattern: /^\/compare\/judges$/, nav: 'compare-judges', title: 'Compare judges', view: compareJudgesView },
   { pattern: /^\/traces$/, nav: 'traces', title: 'Traces', view: tracesView },
   { pattern: /^\/traces\/([0-9a-fA-F]{32})$/, nav: 'traces', title: 'Trace', view: traceView },
+  { pattern: /^\/datasets$/, nav: 'datasets', title: 'Datasets', view: datasetsView },
+  { pattern: /^\/datasets\/([^/]+)$/, nav: 'datasets', title: 'Dataset', view: datasetView },
+  { pattern: /^\/datasets\/([^/]+)\/diff$/, nav: 'datasets', title: 'Dataset diff', view: datasetDiffView },
 ];
 
 const main = document.getElementById('view');
