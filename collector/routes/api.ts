@@ -23,7 +23,6 @@ import {
   CompareJudgesResponse,
   ComparePromptsQuery,
   ComparePromptsResponse,
-  ErrorResponse,
   ListingQuery,
   PromptsQuery,
   PromptsResponse,
@@ -34,13 +33,9 @@ import {
   TriplesResponse,
 } from './api-schemas.js';
 import { validationHook } from './openapi.js';
+import { commonErrors, errorResponse } from './responses.js';
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
-const ERRORS = {
-  400: error('a bad or unknown query parameter, named in the message'),
-  401: error('missing or invalid API key (when EVALTRACE_API_KEYS is set)'),
-  503: error('the store could not answer; retry later'),
-};
+const ERRORS = commonErrors('a bad or unknown query parameter, named in the message');
 
 function jsonRoute<Q extends z.ZodObject, R extends z.ZodType>(path: string, summary: string, query: Q, response: R, downloads = false) {
   const text = { schema: { type: 'string' as const } };
@@ -97,7 +92,7 @@ const traceRoute = createRoute({
   request: { params: TraceParams },
   responses: {
     200: { description: 'the trace', content: { 'application/json': { schema: TraceResponse } } },
-    404: error('no such trace in the project'),
+    404: errorResponse('no such trace in the project'),
     ...ERRORS,
   },
 });

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../auth.js';
 import { DatasetNameSchema } from '../datasets/items.js';
@@ -6,41 +6,38 @@ import { parseCsv, parseJsonBody, parseJsonLines, type Upload } from '../dataset
 import { createVersion, diffVersions, findVersion, listVersions, loadItems } from '../datasets/registry.js';
 import { HttpError, notFound } from '../errors.js';
 import type { Store } from '../store/types.js';
-import { ErrorResponse } from './api-schemas.js';
 import { DatasetListSchema, DiffQuery, DiffSchema, ItemsPage, NameParam, VersionItemsSchema, VersionListSchema, VersionParams } from './datasets-schemas.js';
 import { validationHook } from './openapi.js';
+import { commonErrors, errorResponse, jsonResponse, SECURITY } from './responses.js';
 
 const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
-const ERRORS = { 400: error('a bad request, named in the message'), 401: error('missing or invalid API key'), 503: error('the store could not answer; retry later') };
-const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } });
-const security = [{ bearer: [] }];
+const ERRORS = commonErrors('a bad request, named in the message');
 
 const routes = {
-  list: createRoute({ method: 'get', path: '/api/datasets', summary: 'Datasets with their version count and latest version', security, responses: { 200: json('the datasets', DatasetListSchema), ...ERRORS } }),
+  list: createRoute({ method: 'get', path: '/api/datasets', summary: 'Datasets with their version count and latest version', security: SECURITY, responses: { 200: jsonResponse('the datasets', DatasetListSchema), ...ERRORS } }),
   versions: createRoute({
     method: 'get',
     path: '/api/datasets/{name}',
     summary: "A dataset's versions, newest first",
-    security,
+    security: SECURITY,
     request: { params: NameParam },
-    responses: { 200: json('the versions', VersionListSchema), 404: error('no such dataset'), ...ERRORS },
+    responses: { 200: jsonResponse('the versions', VersionListSchema), 404: errorResponse('no such dataset'), ...ERRORS },
   }),
   version: createRoute({
     method: 'get',
     path: '/api/datasets/{name}/versions/{version}',
     summary: 'One version (by label or content hash) with its items in upload order, page by page',
-    security,
+    security: SECURITY,
     request: { params: VersionParams, query: ItemsPage },
-    responses: { 200: json('the version and a page of items', VersionItemsSchema), 404: error('no such dataset version'), ...ERRORS },
+    responses: { 200: jsonResponse('the version and a page of items', VersionItemsSchema), 404: errorResponse('no such dataset version'), ...ERRORS },
   }),
   diff: createRoute({
     method: 'get',
     path: '/api/datasets/{name}/diff',
     summary: 'Items added, removed and changed from one version to another',
-    security,
+    security: SECURITY,
     request: { params: NameParam, query: DiffQuery },
-    responses: { 200: json('the difference', DiffSchema), 404: error('no such dataset version'), ...ERRORS },
+    responses: { 200: jsonResponse('the difference', DiffSchema), 404: errorResponse('no such dataset version'), ...ERRORS },
   }),
 };
 

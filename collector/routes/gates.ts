@@ -5,15 +5,10 @@ import { getDecision } from '../gates/decisions.js';
 import { evaluateGate } from '../gates/evaluate.js';
 import { DecisionRecordSchema, GateRequestSchema, GateResultSchema } from '../gates/schemas.js';
 import type { Store } from '../store/types.js';
-import { ErrorResponse } from './api-schemas.js';
 import { validationHook } from './openapi.js';
+import { commonErrors, errorResponse } from './responses.js';
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
-const ERRORS = {
-  400: error('a bad request: the field is named in the message (or an ambiguous score: the choices are listed)'),
-  401: error('missing or invalid API key (when EVALTRACE_API_KEYS is set)'),
-  503: error('the store could not answer; retry later'),
-};
+const ERRORS = commonErrors('a bad request: the field is named in the message (or an ambiguous score: the choices are listed)');
 
 const evaluateRoute = createRoute({
   method: 'post',
@@ -35,7 +30,7 @@ const decisionRoute = createRoute({
   request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '3f1c2b4e-8d7a-4e8b-9c0d-1a2b3c4d5e6f' }) }) },
   responses: {
     200: { description: 'the decision record', content: { 'application/json': { schema: DecisionRecordSchema } } },
-    404: error('no such decision in the project'),
+    404: errorResponse('no such decision in the project'),
     ...ERRORS,
   },
 });

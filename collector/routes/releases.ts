@@ -19,57 +19,50 @@ import {
 } from '../releases/schemas.js';
 import { promoteRelease, registerRelease, rollbackRelease } from '../releases/transitions.js';
 import type { Store } from '../store/types.js';
-import { ErrorResponse } from './api-schemas.js';
 import { validationHook } from './openapi.js';
+import { commonErrors, errorResponse, jsonResponse, SECURITY } from './responses.js';
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
-const ERRORS = {
-  400: error('a bad request: the field is named in the message'),
-  401: error('missing or invalid API key (when EVALTRACE_API_KEYS is set)'),
-  503: error('the store could not answer; retry later'),
-};
-const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } });
+const ERRORS = commonErrors('a bad request: the field is named in the message');
 const body = <S extends z.ZodType>(schema: S) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: '3f1c2b4e-8d7a-4e8b-9c0d-1a2b3c4d5e6f' }) });
 const NameParam = z.object({ name: ReleaseNameSchema.openapi({ param: { name: 'name', in: 'path' } }) });
-const security = [{ bearer: [] }];
 
 const routes = {
   create: createRoute({
     method: 'post',
     path: '/api/releases',
     summary: 'Register a release: a named configuration, starting as a candidate',
-    security,
+    security: SECURITY,
     request: body(CreateReleaseSchema),
-    responses: { 201: json('the release with its first event', ReleaseSchema), ...ERRORS },
+    responses: { 201: jsonResponse('the release with its first event', ReleaseSchema), ...ERRORS },
   }),
   list: createRoute({
     method: 'get',
     path: '/api/releases',
     summary: 'Releases with their stage and full history, oldest first; optionally of one name',
-    security,
+    security: SECURITY,
     request: { query: z.object({ name: ReleaseNameSchema.optional() }).strict() },
-    responses: { 200: json('the releases', ReleaseListSchema), ...ERRORS },
+    responses: { 200: jsonResponse('the releases', ReleaseListSchema), ...ERRORS },
   }),
   get: createRoute({
     method: 'get',
     path: '/api/releases/{id}',
     summary: 'One release with its stage and full history',
-    security,
+    security: SECURITY,
     request: { params: IdParam },
-    responses: { 200: json('the release', ReleaseSchema), 404: error('no such release in the project'), ...ERRORS },
+    responses: { 200: jsonResponse('the release', ReleaseSchema), 404: errorResponse('no such release in the project'), ...ERRORS },
   }),
   promote: createRoute({
     method: 'post',
     path: '/api/releases/{id}/promote',
     summary: 'One stage up (candidate → staging → production) on a gate decision that said promote, or an explicit override',
-    security,
+    security: SECURITY,
     request: { params: IdParam, ...body(PromoteSchema) },
     responses: {
-      200: json('the promoted release, and any production release it superseded', TransitionResultSchema),
-      404: error('no such release in the project'),
-      409: error('the release’s stage does not allow promotion'),
-      422: error('no gate decision, or one that did not say promote, or one about another configuration'),
+      200: jsonResponse('the promoted release, and any production release it superseded', TransitionResultSchema),
+      404: errorResponse('no such release in the project'),
+      409: errorResponse('the release’s stage does not allow promotion'),
+      422: errorResponse('no gate decision, or one that did not say promote, or one about another configuration'),
       ...ERRORS,
     },
   }),
@@ -77,12 +70,12 @@ const routes = {
     method: 'post',
     path: '/api/releases/{id}/rollback',
     summary: 'Take a production release out and restore the rollback candidate of its name',
-    security,
+    security: SECURITY,
     request: { params: IdParam, ...body(RollbackSchema) },
     responses: {
-      200: json('the rolled-back and the restored release', RollbackResultSchema),
-      404: error('no such release in the project'),
-      409: error('the release is not in production, or there is no rollback candidate'),
+      200: jsonResponse('the rolled-back and the restored release', RollbackResultSchema),
+      404: errorResponse('no such release in the project'),
+      409: errorResponse('the release is not in production, or there is no rollback candidate'),
       ...ERRORS,
     },
   }),
@@ -90,15 +83,15 @@ const routes = {
     method: 'get',
     path: '/api/releases/{name}/rollback-candidate',
     summary: 'The last production configuration of a release name whose evidence (gate decision, traces) is still stored',
-    security,
+    security: SECURITY,
     request: { params: NameParam },
-    responses: { 200: json('the candidate, or none, and why', RollbackCandidateSchema), 404: error('no release of that name'), ...ERRORS },
+    responses: { 200: jsonResponse('the candidate, or none, and why', RollbackCandidateSchema), 404: errorResponse('no release of that name'), ...ERRORS },
   }),
   card: createRoute({
     method: 'get',
     path: '/api/releases/{id}/card',
     summary: 'The release card: configuration, datasets, quality with CIs, cost, latency, decisions, approvals, envelope, regressions, rollback candidate',
-    security,
+    security: SECURITY,
     request: {
       params: IdParam,
       query: z.object({ format: z.enum(['json', 'markdown']).optional().openapi({ description: 'json (default, with the Markdown in `markdown`) or markdown (text/markdown)' }) }).strict(),
@@ -108,7 +101,7 @@ const routes = {
         description: 'the card',
         content: { 'application/json': { schema: CardResponseSchema }, 'text/markdown': { schema: { type: 'string' as const } } },
       },
-      404: error('no such release in the project'),
+      404: errorResponse('no such release in the project'),
       ...ERRORS,
     },
   }),

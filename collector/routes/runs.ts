@@ -1,49 +1,42 @@
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../auth.js';
 import { notFound } from '../errors.js';
 import { compareRuns } from '../query/compare-runs.js';
 import { getRun, listRuns } from '../query/runs.js';
 import type { Store } from '../store/types.js';
-import { ErrorResponse } from './api-schemas.js';
 import { validationHook } from './openapi.js';
+import { commonErrors, errorResponse, jsonResponse, SECURITY } from './responses.js';
 import { CompareRunsQuery, CompareRunsResponse, RunParams, RunQuery, RunResponse, RunsQuery, RunsResponse } from './runs-schemas.js';
 
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
-const ERRORS = {
-  400: error('a bad or unknown query parameter, named in the message'),
-  401: error('missing or invalid API key (when EVALTRACE_API_KEYS is set)'),
-  503: error('the store could not answer; retry later'),
-};
-const json = <S extends z.ZodType>(description: string, schema: S) => ({ description, content: { 'application/json': { schema } } });
-const security = [{ bearer: [] }];
+const ERRORS = commonErrors('a bad or unknown query parameter, named in the message');
 
 const routes = {
   list: createRoute({
     method: 'get',
     path: '/api/runs',
     summary: 'Experiment runs newest first: dataset, prompt, model, configurations, envelope, counts, success, cost per success and scores with CIs',
-    security,
+    security: SECURITY,
     request: { query: RunsQuery },
-    responses: { 200: json('the runs', RunsResponse), ...ERRORS },
+    responses: { 200: jsonResponse('the runs', RunsResponse), ...ERRORS },
   }),
   get: createRoute({
     method: 'get',
     path: '/api/runs/{id}',
     summary: 'One run with its envelope and its items (repeats pooled per item)',
-    security,
+    security: SECURITY,
     request: { params: RunParams, query: RunQuery },
-    responses: { 200: json('the run', RunResponse), 404: error('no such run in the project'), ...ERRORS },
+    responses: { 200: jsonResponse('the run', RunResponse), 404: errorResponse('no such run in the project'), ...ERRORS },
   }),
   compare: createRoute({
     method: 'get',
     path: '/api/compare/runs',
     summary: 'Two runs paired by dataset item: quality, pass rate, success, cost per success and latency deltas with CIs, worst items first',
-    security,
+    security: SECURITY,
     request: { query: CompareRunsQuery },
     responses: {
-      200: json('the comparison', CompareRunsResponse),
-      404: error('a run not found'),
-      409: error('the runs ran on different dataset versions, whose items cannot be paired'),
+      200: jsonResponse('the comparison', CompareRunsResponse),
+      404: errorResponse('a run not found'),
+      409: errorResponse('the runs ran on different dataset versions, whose items cannot be paired'),
       ...ERRORS,
     },
   }),
