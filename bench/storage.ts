@@ -5,7 +5,7 @@ import { ChdbStore } from '../collector/store/chdb.js';
 import { migrate } from '../collector/store/migrate.js';
 import { tempDataDir } from '../test/helpers/data-dir.js';
 import { payloads } from './payloads.js';
-import { mulberry32 } from '../collector/query/stats.js';
+import { mulberry32 } from '../collector/stats/index.js';
 import { fmt, QUICK, report } from './util.js';
 
 const random = mulberry32(7);

@@ -1,4 +1,4 @@
-import { quantile } from '../collector/query/stats.js';
+import { quantile } from '../collector/stats/index.js';
 
 export const QUICK = process.argv.includes('--quick');
 

@@ -1,11 +1,21 @@
 /**
  * Δ = candidate − baseline and its 95% CI for one resolved metric, paired by
- * example or over independent traces. The statistics come from
- * query/stats.ts (and the paired pass-rate summary from query/paired.ts).
+ * example or over independent traces; the statistics come from collector/stats/.
  */
-import { BOOTSTRAP_ITERATIONS, BOOTSTRAP_SEED, pairedPassRate } from '../query/paired.js';
-import { bootstrapCI95, finiteOrNull, type Indices, type Interval, mean, pairedTTest, proportionDiffCI95, welchTTest } from '../query/stats.js';
-import { twoSampleBootstrapCI95 } from './bootstrap.js';
+import {
+  BOOTSTRAP_ITERATIONS,
+  BOOTSTRAP_SEED,
+  bootstrapCI95,
+  finiteOrNull,
+  type Indices,
+  type Interval,
+  mean,
+  pairedPassRate,
+  pairedTTest,
+  proportionDiffCI95,
+  twoSampleBootstrapCI95,
+  welchTTest,
+} from '../stats/index.js';
 import type { TraceFacts, Unit } from './evidence.js';
 import { aggregateValue, type Observation, type Observe, type ResolvedMetric, resampledValue } from './metrics.js';
 

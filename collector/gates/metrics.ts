@@ -5,7 +5,7 @@
  * the 0.95 quantile of the observed nums.
  */
 import { badRequest } from '../errors.js';
-import { type Indices, quantile } from '../query/stats.js';
+import { type Indices, quantile } from '../stats/index.js';
 import type { TraceFacts } from './evidence.js';
 import { BUILTIN_METRICS, type BuiltinMetric, type Rule } from './schemas.js';
 

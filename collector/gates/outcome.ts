@@ -12,7 +12,7 @@
  * fails or is inconclusive or any check has n < min_n ("insufficient
  * evidence"); else promote.
  */
-import type { Interval } from '../query/stats.js';
+import type { Interval } from '../stats/index.js';
 import type { Check, Decision, Margin, Outcome, Rule } from './schemas.js';
 
 export function allowedWorsening(margin: Margin | undefined, baseline: number | null): number | null {

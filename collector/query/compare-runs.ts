@@ -7,7 +7,7 @@ import { HttpError, notFound } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import type { JudgeFilter } from './filters.js';
 import { RUN_OF, tracesSql } from './filters.js';
-import { pairedPassRate, type PairedPassRate } from './paired.js';
+import { pairedPassRate, type PairedPassRate } from '../stats/index.js';
 import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
 import type { Coverage } from './coverage.js';
 import { listRuns, runCoverage, type RunSummary } from './runs.js';

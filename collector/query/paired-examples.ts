@@ -3,8 +3,16 @@
  * compare/prompts (sides: prompt versions, per model) and compare/runs
  * (sides: runs) share.
  */
-import { type PairedCostPer, pairedCostPer, type PairedMeans, pairedMeans, type PairedOutcome, type PairedPassRate, pairedPassRate } from './paired.js';
-import { finiteOrNull } from './stats.js';
+import {
+  finiteOrNull,
+  type PairedCostPer,
+  pairedCostPer,
+  type PairedMeans,
+  pairedMeans,
+  type PairedOutcome,
+  type PairedPassRate,
+  pairedPassRate,
+} from '../stats/index.js';
 import { DECODE, HAS_SCORE, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF } from './traces-sql.js';
 
 export interface PairedComparison extends Omit<PairedMeans, 'n_pairs'> {

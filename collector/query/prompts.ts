@@ -1,6 +1,6 @@
 import type { Store } from '../store/types.js';
 import type { JudgeFilter, TraceFilter } from './filters.js';
-import { type Interval, wilsonCI95 } from './stats.js';
+import { type Interval, wilsonCI95 } from '../stats/index.js';
 import { type Triple, triples } from './triples.js';
 
 export interface PromptsParams extends TraceFilter, JudgeFilter {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from './filters.js';
-import { finiteOrNull } from './stats.js';
+import { finiteOrNull } from '../stats/index.js';
 import { TRACE_CONTENT_SQL, traceSummarySql } from './traces-sql.js';
 import { nsToIso } from './triples.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tCdf } from '../../collector/query/stats.js';
+import { tCdf } from '../../collector/stats/index.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
-import { welchTTest } from '../../collector/query/stats.js';
+import { welchTTest } from '../../collector/stats/index.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { expectedDecision, expectedOutcome, pairedCostPerSuccess, pairedLatencyP95, pairedPass, pairedScore, pairUp } from '../helpers/gate-expect.js';
 import { clamp01, DATASET, derive, type GateTask, jitter, planBaseline, sendGateTasks, sendScores, type Sent } from '../helpers/gate-scenarios.js';

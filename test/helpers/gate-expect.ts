@@ -2,7 +2,7 @@
  * Expected gate answers computed from a plan: per-example pairing and the
  * outcome rule written out independently of collector/gates.
  */
-import { bootstrapCI95, type Interval, pairedProportionDiffCI95, pairedTTest, quantile } from '../../collector/query/stats.js';
+import { bootstrapCI95, type Interval, pairedProportionDiffCI95, pairedTTest, quantile } from '../../collector/stats/index.js';
 import type { GateTask } from './gate-scenarios.js';
 
 export type Direction = 'higher_is_better' | 'lower_is_better';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meanCI95, quantile } from '../../collector/query/stats.js';
+import { meanCI95, quantile } from '../../collector/stats/index.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { clamp01, DATASET, derive, EVALUATION, type GateTask, JUDGE, JUDGE_VERSION, planBaseline, PROMPT, sendGateTasks } from '../helpers/gate-scenarios.js';

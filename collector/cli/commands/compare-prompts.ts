@@ -1,6 +1,6 @@
 import type { PromptComparison } from '../../query/compare-prompts.js';
 import type { PairedComparison } from '../../query/paired-examples.js';
-import type { PairedCostPer, PairedMeans } from '../../query/paired.js';
+import type { PairedCostPer, PairedMeans } from '../../stats/index.js';
 import { type Command, fetchAndShow, pick, queryOf } from '../command.js';
 import { interval, NONE, num, pct, pp, pValue, signed, signedUsd, usd } from '../format.js';
 import { renderTable } from '../table.js';

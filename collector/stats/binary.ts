@@ -1,6 +1,6 @@
-/** Binary outcomes (pass/fail), part of the statistics module (re-exported by stats.ts). */
-import { binomialCdf } from './stats-dist.js';
-import { assertCount, type Interval, Z95 } from './stats.js';
+/** Binary outcomes (pass/fail), part of the statistics module (collector/stats/index.ts). */
+import { binomialCdf } from './dist.js';
+import { assertCount, type Interval, Z95 } from './core.js';
 
 /** Paired pass/fail counts; first word is rater/system a, second is b. */
 export interface PassFailTable {

@@ -1,20 +1,12 @@
 /**
  * Paired summaries for comparing two versions (a = baseline, b = candidate)
  * on the same items. Pure functions over already-paired arrays; the
- * statistics themselves come from stats.ts. Every delta is b − a.
+ * statistics themselves come from the other parts of this module. Every delta is b − a.
  */
-import {
-  bootstrapCIs95,
-  finiteOrNull,
-  type Indices,
-  type Interval,
-  mcnemar,
-  mean,
-  pairedProportionDiffCI95,
-  pairedTTest,
-  type PassFailTable,
-  passFailTable,
-} from './stats.js';
+import { type PassFailTable, mcnemar, pairedProportionDiffCI95, passFailTable } from './binary.js';
+import { bootstrapCIs95, type Indices } from './bootstrap.js';
+import { finiteOrNull, type Interval, mean } from './core.js';
+import { pairedTTest } from './moments.js';
 
 export interface PairedMeans {
   n_pairs: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapCI95, mean, meanCI95, mulberry32 } from '../collector/query/stats.js';
-import { expectJsonSafe } from './helpers/json-safe.js';
+import { bootstrapCI95, mean, meanCI95, mulberry32 } from '../../collector/stats/index.js';
+import { expectJsonSafe } from '../helpers/json-safe.js';
 
 describe('bootstrapCI95', () => {
   const data = Array.from({ length: 200 }, (_, i) => Math.sin(i * 12.9898) * 10 + 50);

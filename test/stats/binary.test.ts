@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cohenKappa, mcnemar, pairedProportionDiffCI95, passFailTable, proportionDiffCI95, wilsonCI95 } from '../collector/query/stats.js';
-import { expectJsonSafe } from './helpers/json-safe.js';
+import { cohenKappa, mcnemar, pairedProportionDiffCI95, passFailTable, proportionDiffCI95, wilsonCI95 } from '../../collector/stats/index.js';
+import { expectJsonSafe } from '../helpers/json-safe.js';
 
 describe('wilsonCI95', () => {
   it('matches the published Wilson interval for 8/10', () => {

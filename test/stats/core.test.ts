@@ -16,8 +16,8 @@ import {
   tQuantile,
   variance,
   welchTTest,
-} from '../collector/query/stats.js';
-import { expectJsonSafe } from './helpers/json-safe.js';
+} from '../../collector/stats/index.js';
+import { expectJsonSafe } from '../helpers/json-safe.js';
 
 
 // Student's sleep data (Cushny & Peebles 1905; R `sleep`): extra hours of sleep, same 10 patients.

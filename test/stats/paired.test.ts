@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pairedCostPer } from '../collector/query/paired.js';
-import { bootstrapCI95 } from '../collector/query/stats.js';
+import { bootstrapCI95, pairedCostPer } from '../../collector/stats/index.js';
 
 describe('pairedCostPer', () => {
   const n = 40;

@@ -1,5 +1,5 @@
 /**
- * Distribution functions behind collector/query/stats.ts (import from there).
+ * Special functions and distributions behind the statistics module (a leaf: it imports nothing; use collector/stats/index.ts).
  * Numerical Recipes style: Lanczos log-gamma, Lentz continued fractions for the
  * regularized incomplete beta and gamma functions. Accurate to ~1e-13 or better.
  */
