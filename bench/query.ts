@@ -32,7 +32,7 @@ if (n === 0) {
   }
   figures.push({ figure: '  background merges after the insert settled in', value: `${fmt((performance.now() - t1) / 1000, 1)} s` });
 }
-// The collector compacts settled traces on its own (collector/query/compactor.ts); queries are timed once it has.
+// The collector compacts settled traces on its own (collector/compaction/compactor.ts); queries are timed once it has.
 const t2 = performance.now();
 while ((await collector.app.compactor.changedRows()) > 0 && performance.now() - t2 < 300_000) await new Promise((r) => setTimeout(r, 500));
 const [compaction] = await collector.store.query<{ traces: number; seconds: number }>(

@@ -4,7 +4,7 @@
 -- now and then writes every trace's resolved summary once, as a generation of
 -- trace_resolved, and queries read those rows for the traces written to
 -- nothing since, resolving only the others from the rollup
--- (collector/query/traces-sql.ts, collector/query/compactor.ts).
+-- (collector/query/traces-sql.ts, collector/compaction/compactor.ts).
 
 -- When each trace was last written to: the insert's time in µs, stamped by
 -- the views (a rebuild stamps every trace anew, so nothing compacted before

@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import { HttpError, StoreError } from './errors.js';
 import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
-import { Compactor } from './query/compactor.js';
+import { Compactor } from './compaction/compactor.js';
 import { apiRoutes } from './routes/api.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { gateRoutes } from './routes/gates.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import { type CompactionPolicy, DEFAULT_COMPACTION } from './query/compactor.js';
+import { type CompactionPolicy, DEFAULT_COMPACTION } from './compaction/policy.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

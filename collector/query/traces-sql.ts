@@ -53,7 +53,7 @@ export const MODEL_CODE = (v: string) => `if(${v} >= bitShiftLeft(toUInt128(4), 
  * query reads them (traceSummarySql). Costs add up as Decimal128(12): exact,
  * so the sum is the same in any order. `scores` keeps the latest entry per
  * judge key (sorted descending: key, then time). Compaction writes these
- * columns to trace_resolved (compactor.ts), whose schema they match.
+ * columns to trace_resolved (compaction/compactor.ts), whose schema they match.
  */
 const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
   ['trace_id', 'trace_id'],

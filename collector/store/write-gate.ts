@@ -3,7 +3,7 @@
  * flight has committed, holding new ones back until it returns. Compaction
  * reads its watermark under it: every row written before that moment is then
  * visible, and every row written after it is stamped later (see
- * collector/query/compactor.ts).
+ * collector/compaction/compactor.ts).
  */
 export class WriteGate {
   private inflight = 0;

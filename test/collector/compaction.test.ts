@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_COMPACTION, traceIdSlices } from '../../collector/query/compactor.js';
+import { traceIdSlices } from '../../collector/compaction/compactor.js';
+import { DEFAULT_COMPACTION } from '../../collector/compaction/policy.js';
 import { triples } from '../../collector/query/triples.js';
 import { rebuildViews } from '../../collector/store/rebuild.js';
 import type { RunningCollector } from '../../collector/server.js';

@@ -1,6 +1,3 @@
-import type { Store } from '../store/types.js';
-import { RESOLVED_COLUMNS, resolveSql } from './traces-sql.js';
-
 /**
  * Writes every trace's resolved summary, now and then, as a new generation
  * of trace_resolved (clickhouse/006_trace_compaction.sql), so that queries
@@ -16,28 +13,9 @@ import { RESOLVED_COLUMNS, resolveSql } from './traces-sql.js';
  * could be missed: like insert-time dedup, this assumes one collector writes
  * to a store.
  */
-export interface CompactionPolicy {
-  /** How often the collector checks whether to compact (ms); 0: never on its own. */
-  intervalMs: number;
-  /** Compact under steady ingest once this many trace_writes rows changed, or this fraction of the compacted traces. */
-  minChangedRows: number;
-  changedFraction: number;
-  /** The most of the time spent compacting under steady ingest (a compaction waits this long relative to the last one's duration). */
-  maxDutyCycle: number;
-  /** A superseded generation stays this long for queries that already read its number (ms). */
-  graceMs: number;
-  /** Writes stamped this close before the watermark's moment count as later (µs): covers steps of the store's clock. */
-  marginUs: number;
-}
-
-export const DEFAULT_COMPACTION: CompactionPolicy = {
-  intervalMs: 5_000,
-  minChangedRows: 10_000,
-  changedFraction: 0.05,
-  maxDutyCycle: 0.2,
-  graceMs: 30_000,
-  marginUs: 1_000_000,
-};
+import { RESOLVED_COLUMNS, resolveSql } from '../query/traces-sql.js';
+import type { Store } from '../store/types.js';
+import { type CompactionPolicy, DEFAULT_COMPACTION } from './policy.js';
 
 /**
  * A compaction groups the rollup a slice of trace ids at a time, about this

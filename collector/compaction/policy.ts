@@ -1,0 +1,23 @@
+/** When the background compaction (compactor.ts) runs: a leaf, like limits.ts, so configuration reads it without the compactor. */
+export interface CompactionPolicy {
+  /** How often the collector checks whether to compact (ms); 0: never on its own. */
+  intervalMs: number;
+  /** Compact under steady ingest once this many trace_writes rows changed, or this fraction of the compacted traces. */
+  minChangedRows: number;
+  changedFraction: number;
+  /** The most of the time spent compacting under steady ingest (a compaction waits this long relative to the last one's duration). */
+  maxDutyCycle: number;
+  /** A superseded generation stays this long for queries that already read its number (ms). */
+  graceMs: number;
+  /** Writes stamped this close before the watermark's moment count as later (µs): covers steps of the store's clock. */
+  marginUs: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = {
+  intervalMs: 5_000,
+  minChangedRows: 10_000,
+  changedFraction: 0.05,
+  maxDutyCycle: 0.2,
+  graceMs: 30_000,
+  marginUs: 1_000_000,
+};
