@@ -3,8 +3,10 @@ import { h } from './dom.js';
 import { currentRoute, navigate } from './router.js';
 import { compareJudgesView } from './views/compare-judges.js';
 import { comparePromptsView } from './views/compare-prompts.js';
+import { compareRunsView } from './views/compare-runs.js';
 import { datasetDiffView, datasetsView, datasetView } from './views/datasets.js';
 import { promptsView } from './views/prompts.js';
+import { runsView, runView } from './views/runs.js';
 import { traceView } from './views/trace.js';
 import { tracesView } from './views/traces.js';
 import { triplesView } from './views/triples.js';
@@ -16,6 +18,9 @@ const ROUTES = [
   { pattern: /^\/compare\/judges$/, nav: 'compare-judges', title: 'Compare judges', view: compareJudgesView },
   { pattern: /^\/traces$/, nav: 'traces', title: 'Traces', view: tracesView },
   { pattern: /^\/traces\/([0-9a-fA-F]{32})$/, nav: 'traces', title: 'Trace', view: traceView },
+  { pattern: /^\/runs$/, nav: 'runs', title: 'Runs', view: runsView },
+  { pattern: /^\/runs\/([^/]+)$/, nav: 'runs', title: 'Run', view: runView },
+  { pattern: /^\/compare\/runs$/, nav: 'compare-runs', title: 'Compare runs', view: compareRunsView },
   { pattern: /^\/datasets$/, nav: 'datasets', title: 'Datasets', view: datasetsView },
   { pattern: /^\/datasets\/([^/]+)$/, nav: 'datasets', title: 'Dataset', view: datasetView },
   { pattern: /^\/datasets\/([^/]+)\/diff$/, nav: 'datasets', title: 'Dataset diff', view: datasetDiffView },

@@ -1,32 +1,21 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
-import { init, recordEvaluation, runExperiment, type Telemetry, wrap } from '../../src/index.js';
+import type { Telemetry } from '../../src/index.js';
 import { startTestCollector } from '../helpers/collector.js';
-import { startMockLlm, type MockLlm } from '../sdk/helpers/mock-llm.js';
+import { ITEMS, itemId, PLAN, perItem, REPEATS, type RunName, sendRuns } from '../helpers/runs-plan.js';
+import type { MockLlm } from '../sdk/helpers/mock-llm.js';
 import { signed } from '../../collector/cli/format.js';
 import { avg, sampleSd, T975 } from './expected.js';
 
 /**
  * Two runs of one dataset through the real SDK (runExperiment, a wrapped
  * openai client against a mock LLM, recordEvaluation) into a real collector;
- * the runs API must answer what the plan below gives by hand.
+ * the runs API must answer what the plan (test/helpers/runs-plan.ts) gives by hand.
  */
 
 const API_KEY = 'k-runs';
-const ITEMS = 12;
-const REPEATS = 2;
-const dataset = { name: 'support', version: 'd1', examples: Array.from({ length: ITEMS }, (_, i) => ({ id: `q${String(i).padStart(2, '0')}`, input: `question ${i}` })) };
-const prompt = { name: 'answer', version: 'v1' };
-
-/** The plan: a run's success and score on item i, repeat r (1-based). */
-const PLAN = {
-  base: { temperature: 0.2, success: (i: number) => i < 9, score: (i: number, r: number) => ((i * 7) % 10) / 10 + (r === 1 ? 0 : 0.05) },
-  cand: { temperature: 0.7, success: (i: number) => i < 10 && i !== 3, score: (i: number, r: number) => ((i * 3) % 10) / 10 + (r === 1 ? 0.1 : 0) },
-} as const;
-type RunName = keyof typeof PLAN;
 
 let collector: RunningCollector;
 let llm: MockLlm;
@@ -39,36 +28,9 @@ async function api(path: string, status = 200) {
   return body;
 }
 
-async function run(name: RunName | 'other', openai: OpenAI, datasetVersion = dataset.version) {
-  const plan = PLAN[name === 'other' ? 'base' : name];
-  const summary = await runExperiment(
-    { dataset: { ...dataset, version: datasetVersion }, prompt, repeats: REPEATS, runId: name },
-    async (example, t) => {
-      const res = await openai.chat.completions.create({
-        model: 'gpt-4o-mini',
-        temperature: plan.temperature,
-        messages: [{ role: 'user', content: String(example.input) }],
-      });
-      t.success(plan.success(Number(example.id!.slice(1))));
-      return res.choices[0]?.message.content;
-    },
-  );
-  for (const r of summary.results) {
-    const i = Number(r.exampleId.slice(1));
-    const score = plan.score(i, r.repeat);
-    recordEvaluation({ target: { traceId: r.traceId, spanId: r.spanId }, judge: { name: 'grader', version: 'g1' }, score, label: score >= 0.5 ? 'pass' : 'fail' });
-  }
-}
-
 beforeAll(async () => {
   collector = await startTestCollector({ env: { EVALTRACE_API_KEYS: `${API_KEY}:acme` } });
-  llm = await startMockLlm();
-  telemetry = init({ endpoint: collector.url, apiKey: API_KEY, serviceName: 'runs-app', seed: 7, resourceAttributes: { 'evaltrace.code.version': 'abc123' } });
-  const openai = wrap(new OpenAI({ apiKey: 'test', baseURL: llm.openaiURL, maxRetries: 0 }));
-  await run('base', openai);
-  await run('cand', openai);
-  await run('other', openai, 'd2');
-  await telemetry.flush();
+  ({ telemetry, llm } = await sendRuns(collector.url, API_KEY));
 }, 120_000);
 
 afterAll(async () => {
@@ -77,8 +39,6 @@ afterAll(async () => {
   await collector?.close();
 });
 
-/** Per item: the mean over repeats of f. */
-const perItem = (f: (i: number, r: number) => number) => Array.from({ length: ITEMS }, (_, i) => avg(Array.from({ length: REPEATS }, (_, r) => f(i, r + 1))));
 
 describe('GET /api/runs', () => {
   it('lists each run once with its repeats pooled, newest first, with counts, success, scores and envelope from the plan', async () => {
@@ -177,7 +137,7 @@ describe('GET /api/compare/runs', () => {
     expect(body.success.rate_b).toBeCloseTo(avg(success(PLAN.cand)), 12);
     expect(body.success.confusion).toEqual({ pass_pass: 8, pass_fail: 1, fail_pass: 1, fail_fail: 2 });
 
-    const worst = d.map((x, i) => ({ x, id: `q${String(i).padStart(2, '0')}` })).sort((p, q) => Math.round(p.x * 1e9) - Math.round(q.x * 1e9) || (p.id < q.id ? -1 : 1));
+    const worst = d.map((x, i) => ({ x, id: itemId(i) })).sort((p, q) => Math.round(p.x * 1e9) - Math.round(q.x * 1e9) || (p.id < q.id ? -1 : 1));
     expect(body.n_items).toBe(ITEMS);
     expect(body.items.map((i: any) => i.example_id)).toEqual(worst.map((w) => w.id));
     expect(body.items[0].delta).toBeCloseTo(worst[0]!.x, 12);

@@ -69,7 +69,7 @@ describe('evaltrace demo: one command fills every dashboard page', () => {
     expect(stdout).toMatch(/^evaltrace demo: 792 tasks \(\d+ failed/m);
     // Not a terminal: one progress line per tenth of each phase, ending at 100%.
     expect(stderr.match(/100% 792\/792/g)).toHaveLength(3);
-    for (const name of ['triples', 'prompt versions', 'compare prompts', 'compare judges', 'traces', 'a trace the judges disagree on', 'gate decision \\(API\\)', 'release card \\(API\\)']) {
+    for (const name of ['triples', 'prompt versions', 'compare prompts', 'compare judges', 'runs', 'compare runs', 'datasets', 'traces', 'a trace the judges disagree on', 'gate decision \\(API\\)', 'release card \\(API\\)']) {
       expect(linkOf(stdout, name), name).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
     }
   });
@@ -144,6 +144,16 @@ describe('evaltrace demo: one command fills every dashboard page', () => {
 
     await gotoView(page, origin, '#/traces');
     expect((await tableRows(page, 'traces')).length).toBeGreaterThan(0);
+
+    // 2 dataset versions × 3 models × 2 prompt versions, each a run of its own, each covering its stored dataset version.
+    await gotoView(page, origin, new URL(linkOf(stdout, 'runs')!).hash);
+    expect((await tableRows(page, 'runs')).length).toBe(12);
+    const cmp = await api('/api/compare/runs?a=2026-11-gpt-4o-mini-v1&b=2026-11-gpt-4o-mini-v2&judge=correctness&judge_version=j1&evaluation=correctness');
+    expect(cmp.coverage.a.complete && cmp.coverage.b.complete).toBe(true);
+    await gotoView(page, origin, new URL(linkOf(stdout, 'compare runs')!).hash);
+    expect((await tableRows(page, 'run-items')).length).toBe(Math.min(50, cmp.n_items));
+    await gotoView(page, origin, new URL(linkOf(stdout, 'datasets')!).hash);
+    expect((await tableRows(page, 'versions')).map((v) => v.version)).toEqual(['2026-11', '2026-10']);
 
     await gotoView(page, origin, new URL(linkOf(stdout, 'a trace the judges disagree on')!).hash);
     const evaluations = await tableRows(page, 'evaluations');

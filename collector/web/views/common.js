@@ -87,3 +87,17 @@ export function stacked(value, detail) {
 }
 
 export const withCI = (value, ci) => stacked(value, fmt.interval(ci));
+
+/** Captured content as text to read in a table: the text parts of semconv messages, else the content as stored. */
+export function contentText(raw) {
+  if (raw === null || raw === undefined || raw === '') return fmt.DASH;
+  try {
+    const value = JSON.parse(raw);
+    if (Array.isArray(value) && value.every((m) => Array.isArray(m?.parts))) {
+      return value.map((m) => m.parts.filter((p) => p.type === 'text').map((p) => p.content).join('')).filter(Boolean).join('\n') || raw;
+    }
+  } catch {
+    // Plain text (a string task input), or content cut to its size bound.
+  }
+  return raw;
+}

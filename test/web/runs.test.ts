@@ -1,0 +1,95 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningCollector } from '../../collector/server.js';
+import type { Telemetry } from '../../src/index.js';
+import { avg, sampleSd, T975 } from '../analytics/expected.js';
+import { firstLine, gotoView, launchBrowser, openPage, screenshot, secondLine, shownNumber, tableRows, waitForView } from '../helpers/browser.js';
+import { startTestCollector } from '../helpers/collector.js';
+import { ITEMS, itemId, PLAN, perItem, REPEATS, sendRuns } from '../helpers/runs-plan.js';
+import type { MockLlm } from '../sdk/helpers/mock-llm.js';
+
+/** |shown − expected| within half a unit of the last digit shown. */
+function expectShown(text: string, expected: number) {
+  const t = text.replace(/[$,%\s]|pp|ms/g, '');
+  const decimals = t.includes('.') ? t.split('.')[1]!.replace(/[^0-9].*$/, '').length : 0;
+  expect(Math.abs(shownNumber(text)! - expected), `${text} vs ${expected}`).toBeLessThanOrEqual(0.5 * 10 ** -decimals + 1e-12);
+}
+
+const successRate = (run: keyof typeof PLAN) => Array.from({ length: ITEMS }, (_, i) => i).filter(PLAN[run].success).length / ITEMS;
+const scores = (run: keyof typeof PLAN) => Array.from({ length: ITEMS }, (_, i) => [1, 2].map((r) => PLAN[run].score(i, r))).flat();
+
+describe('runs pages in a real browser', () => {
+  let collector: RunningCollector;
+  let telemetry: Telemetry;
+  let llm: MockLlm;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[];
+
+  beforeAll(async () => {
+    collector = await startTestCollector();
+    ({ telemetry, llm } = await sendRuns(collector.url, undefined));
+    browser = await launchBrowser();
+    ({ page, problems } = await openPage(browser, collector.url));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await telemetry?.shutdown();
+    await llm?.close();
+    await collector?.close();
+  });
+
+  it('lists the runs newest first with repeats, success, configuration and score from the plan', async () => {
+    await gotoView(page, collector.url, '#/runs');
+    const rows = await tableRows(page, 'runs');
+    expect(rows.map((r) => r.run)).toEqual(['other', 'cand', 'base']);
+    for (const name of ['base', 'cand'] as const) {
+      const row = rows.find((r) => r.run === name)!;
+      expect(row).toMatchObject({ dataset: 'support@d1', model: 'gpt-4o-mini', repeats: String(REPEATS), items: String(ITEMS), traces: String(ITEMS * REPEATS) });
+      expectShown(row.success!, successRate(name) * 100);
+      expect(secondLine(row.config!)).toContain(`temperature ${PLAN[name].temperature}`);
+      expectShown(firstLine(row.score!), avg(scores(name)));
+    }
+    await screenshot(page, 'runs');
+  });
+
+  it('compares the runs picked as a and b: score delta with its t interval, and the most worsened item first', async () => {
+    await gotoView(page, collector.url, '#/runs?a=base&b=cand');
+    await page.click('[data-testid="compare-runs"]');
+    await waitForView(page);
+    expect(page.url()).toContain('#/compare/runs?a=base&b=cand');
+    const d = perItem((i, r) => PLAN.cand.score(i, r) - PLAN.base.score(i, r));
+    const half = (T975[ITEMS - 1]! * sampleSd(d)) / Math.sqrt(ITEMS);
+    const tile = await page.locator('[data-testid="tile-score"]').innerText();
+    expectShown(tile.split('\n')[1]!, avg(d));
+    const ci = /\[([^,]+), ([^\]]+)\]/.exec(tile)!;
+    expectShown(ci[1]!, avg(d) - half);
+    expectShown(ci[2]!, avg(d) + half);
+    expect(await page.locator('[data-testid="tile-pairs"]').innerText()).toContain(String(ITEMS));
+    const worst = d.map((x, i) => ({ x, id: itemId(i) })).sort((p, q) => Math.round(p.x * 1e9) - Math.round(q.x * 1e9) || (p.id < q.id ? -1 : 1));
+    const items = await tableRows(page, 'run-items');
+    expect(items.map((r) => r.example)).toEqual(worst.map((w) => w.id));
+    expectShown(items[0]!.delta!, worst[0]!.x);
+    expect(items[0]!.output_a).toContain('question');
+    await screenshot(page, 'compare-runs');
+  });
+
+  it('shows one run with its configuration, envelope and items', async () => {
+    await gotoView(page, collector.url, '#/runs/base');
+    expectShown(await page.locator('[data-testid="tile-success"] .tile-value').innerText(), successRate('base') * 100);
+    expect((await tableRows(page, 'configs'))[0]).toMatchObject({ model: 'gpt-4o-mini', traces: String(ITEMS * REPEATS) });
+    expect(await page.locator('[data-testid="envelope"]').innerText()).toContain('abc123');
+    const items = await tableRows(page, 'run-items');
+    expect(items.map((r) => r.example)).toEqual(Array.from({ length: ITEMS }, (_, i) => itemId(i)));
+    expectShown(items[2]!.score!, avg([PLAN.base.score(2, 1), PLAN.base.score(2, 2)]));
+    expect(problems).toEqual([]);
+  });
+
+  it('explains why runs over different dataset versions are not compared', async () => {
+    await gotoView(page, collector.url, '#/compare/runs?a=base&b=other');
+    const refusal = await page.locator('[data-testid="refusal"]').innerText();
+    expect(refusal).toContain('cannot be paired');
+    expect(refusal).toContain('support@d2');
+  });
+});
