@@ -2,6 +2,7 @@
 import { h } from '../dom.js';
 import { distinct } from '../filters.js';
 import * as fmt from '../format.js';
+import { href, withParams } from '../router.js';
 
 export const TRACE_FILTER_KEYS = ['dataset', 'dataset_version', 'model', 'prompt', 'prompt_version'];
 
@@ -100,4 +101,14 @@ export function contentText(raw) {
     // Plain text (a string task input), or content cut to its size bound.
   }
   return raw;
+}
+
+/** Previous / next links over `total` rows shown `size` at a time from `offset` (the URL's offset). */
+export function offsetPager(path, params, offset, size, total) {
+  return h(
+    'nav',
+    { class: 'pager', 'aria-label': 'Pages' },
+    offset > 0 ? h('a', { href: href(path, withParams(params, { offset: Math.max(0, offset - size) || null })) }, '← Previous') : null,
+    offset + size < total ? h('a', { href: href(path, withParams(params, { offset: offset + size })), 'data-testid': 'next-page' }, 'Next →') : null,
+  );
 }

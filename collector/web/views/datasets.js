@@ -2,8 +2,9 @@
 import { api } from '../api.js';
 import { card, empty, h, pageHeader } from '../dom.js';
 import * as fmt from '../format.js';
-import { href, withParams } from '../router.js';
+import { href } from '../router.js';
 import { dataTable } from '../table.js';
+import { offsetPager } from './common.js';
 
 const PAGE = 100;
 
@@ -55,12 +56,7 @@ export async function datasetView({ path, params, args }) {
     { key: 'expected', label: 'Expected', wrap: true, cell: (i) => text(i.expected) },
     { key: 'metadata', label: 'Metadata', wrap: true, cell: (i) => (Object.keys(i.metadata).length ? JSON.stringify(i.metadata) : fmt.DASH) },
   ];
-  const pager = h(
-    'nav',
-    { class: 'pager', 'aria-label': 'Pages' },
-    offset > 0 ? h('a', { href: href(path, withParams(params, { offset: Math.max(0, offset - PAGE) || null })) }, '← Previous') : null,
-    offset + PAGE < chosen.item_count ? h('a', { href: href(path, withParams(params, { offset: offset + PAGE })), 'data-testid': 'next-page' }, 'Next →') : null,
-  );
+  const pager = offsetPager(path, params, offset, PAGE, chosen.item_count);
   return h(
     'div',
     null,

@@ -3,9 +3,9 @@ import { api } from '../api.js';
 import { card, empty, h, pageHeader } from '../dom.js';
 import { distinct, filterBar } from '../filters.js';
 import * as fmt from '../format.js';
-import { href, traceHref, withParams } from '../router.js';
+import { href, traceHref } from '../router.js';
 import { dataTable } from '../table.js';
-import { chosenJudge, contentText, judgeKeys, pickParams, sameJudge, scoreByField, stacked, tiles, TRACE_FILTER_KEYS } from './common.js';
+import { chosenJudge, contentText, judgeKeys, offsetPager, pickParams, sameJudge, scoreByField, stacked, tiles, TRACE_FILTER_KEYS } from './common.js';
 
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 
@@ -132,12 +132,7 @@ export async function runView({ path, params, args }) {
     rows: run.items,
     testid: 'run-items',
   });
-  const pager = h(
-    'nav',
-    { class: 'pager', 'aria-label': 'Pages' },
-    offset > 0 ? h('a', { href: href(path, withParams(params, { offset: Math.max(0, offset - PAGE) || null })) }, '← Previous') : null,
-    offset + PAGE < run.n_items ? h('a', { href: href(path, withParams(params, { offset: offset + PAGE })), 'data-testid': 'next-page' }, 'Next →') : null,
-  );
+  const pager = offsetPager(path, params, offset, PAGE, run.n_items);
   return h(
     'div',
     null,
