@@ -36,7 +36,8 @@ export async function collectorRequest<T>(path: string, init: { method?: string;
   try {
     res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body });
   } catch (err) {
-    const reason = (err as { cause?: { code?: string; message?: string } }).cause?.code ?? (err as Error).message;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
     throw new EvaltraceRequestError(
       `evaltrace: no collector answers at ${endpoint} (${reason}); start one (npx @evaltrace/collector) or point the SDK at yours with init({ endpoint }) or OTEL_EXPORTER_OTLP_ENDPOINT`,
       url,

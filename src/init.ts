@@ -5,6 +5,7 @@ import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter, type SpanPro
 import { configure, normalizeEndpoint, resetSettings, settings } from './config.js';
 import { envelopeAttributes } from './envelope.js';
 import { EnvelopeExporter } from './envelope-exporter.js';
+import { checkCollector, ReportingExporter } from './feedback.js';
 import { EvaltraceSpanProcessor } from './processor.js';
 import { useTracerProvider } from './tracer.js';
 import { answeredCallsSettled } from './wrap/span.js';
@@ -26,6 +27,12 @@ export interface InitOptions {
   maxQueueSize?: number;
   /** Replaces the OTLP/HTTP exporter (tests, other backends). */
   exporter?: SpanExporter;
+  /**
+   * Check once, in the background, that a collector answers at the endpoint and
+   * takes the key, warning (`EvaltraceWarning`) if not. Default true unless an
+   * `exporter` is given.
+   */
+  checkConnection?: boolean;
   resourceAttributes?: Record<string, string | number | boolean>;
 }
 
@@ -59,12 +66,16 @@ export function init(options: InitOptions = {}): Telemetry {
   const { endpoint, apiKey } = settings();
   const exporter =
     options.exporter ??
-    new OTLPTraceExporter({
-      url: `${endpoint}/v1/traces`,
-      headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
-      compression: 'gzip' as ExporterConfig['compression'],
-      timeoutMillis: 5_000,
-    });
+    new ReportingExporter(
+      new OTLPTraceExporter({
+        url: `${endpoint}/v1/traces`,
+        headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {},
+        compression: 'gzip' as ExporterConfig['compression'],
+        timeoutMillis: 5_000,
+      }),
+      `${endpoint}/v1/traces`,
+    );
+  if (options.checkConnection ?? options.exporter === undefined) checkCollector(endpoint, apiKey);
   const maxQueueSize = options.maxQueueSize ?? 2048;
   const batchOptions = { maxQueueSize, maxExportBatchSize: Math.min(512, maxQueueSize), scheduledDelayMillis: 1000, exportTimeoutMillis: 5_000 };
   const versions = new EvaltraceSpanProcessor();

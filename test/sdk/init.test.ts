@@ -105,6 +105,11 @@ describe('init() lifecycle', () => {
 async function slowCollector(delayMs: number) {
   const received: { spans: number; authorization?: string } = { spans: 0 };
   const server = createServer((req: IncomingMessage, res) => {
+    // Only the trace export: init()'s background check of the query API gets a 404, as from a plain OTLP receiver.
+    if (req.method !== 'POST' || req.url !== '/v1/traces') {
+      res.writeHead(404).end();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
