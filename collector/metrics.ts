@@ -48,7 +48,9 @@ class Histogram {
     for (const [k, h] of this.counts) {
       const inner = k.slice(1, -1);
       const withLe = (le: string) => `{${inner ? `${inner},` : ''}le="${le}"}`;
-      BUCKETS.forEach((b, i) => lines.push(`${this.name}_bucket${withLe(String(b))} ${h.buckets[i]}`));
+      BUCKETS.forEach((b, i) => {
+        lines.push(`${this.name}_bucket${withLe(String(b))} ${h.buckets[i]}`);
+      });
       lines.push(`${this.name}_bucket${withLe('+Inf')} ${h.count}`);
       lines.push(`${this.name}_sum${k} ${h.sum}`, `${this.name}_count${k} ${h.count}`);
     }

@@ -12,24 +12,24 @@ export function messagesJson(messages: readonly ChatMessage[]): string {
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i] as ChatMessage;
     if (i > 0) json += ',';
-    json += '{"role":' + quoteName(m.role) + ',"parts":[';
+    json += `{"role":${quoteName(m.role)},"parts":[`;
     for (let j = 0; j < m.parts.length; j++) {
       if (j > 0) json += ',';
       json += partJson(m.parts[j] as MessagePart);
     }
-    json += m.finish_reason === undefined ? ']}' : '],"finish_reason":' + quoteName(m.finish_reason) + '}';
+    json += m.finish_reason === undefined ? ']}' : `],"finish_reason":${quoteName(m.finish_reason)}}`;
   }
-  return json + ']';
+  return `${json}]`;
 }
 
 function partJson(p: MessagePart): string {
-  let json = '{"type":' + quoteName(p.type);
-  if (p.content !== undefined) json += ',"content":' + quote(p.content);
-  if (p.id !== undefined) json += ',"id":' + quote(p.id);
-  if (p.name !== undefined) json += ',"name":' + quote(p.name);
-  if (p.arguments !== undefined) json += ',"arguments":' + quote(p.arguments);
-  if (p.response !== undefined) json += ',"response":' + quote(p.response);
-  return json + '}';
+  let json = `{"type":${quoteName(p.type)}`;
+  if (p.content !== undefined) json += `,"content":${quote(p.content)}`;
+  if (p.id !== undefined) json += `,"id":${quote(p.id)}`;
+  if (p.name !== undefined) json += `,"name":${quote(p.name)}`;
+  if (p.arguments !== undefined) json += `,"arguments":${quote(p.arguments)}`;
+  if (p.response !== undefined) json += `,"response":${quote(p.response)}`;
+  return `${json}}`;
 }
 
 /** A JSON string literal; JSON.stringify of a string takes V8's fast path. */

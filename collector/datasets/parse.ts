@@ -92,7 +92,7 @@ function csvRecords(text: string): string[][] {
 
 export function parseCsv(text: string): ItemInput[] {
   const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ''));
-  if (!header || !header.includes('input')) throw bad('CSV: the header row must name an input column (and optionally id, expected, and metadata columns)');
+  if (!header?.includes('input')) throw bad('CSV: the header row must name an input column (and optionally id, expected, and metadata columns)');
   return rows.map((cells, r) => {
     if (cells.length !== header.length) throw bad(`CSV row ${r + 2}: ${cells.length} cells where the header has ${header.length}`);
     const value: Record<string, unknown> = {};

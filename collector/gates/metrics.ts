@@ -94,14 +94,14 @@ const TRACE_METRICS: Record<Exclude<BuiltinMetric, 'score_mean' | 'pass_rate'>, 
 };
 
 type ScoreKind = 'score' | 'pass';
-const valueOf = (kind: ScoreKind, s: TraceFacts['scores'][number]) => (kind === 'score' ? s.score : s.passed === null ? null : s.passed ? 1 : 0);
+const scoreValue = (kind: ScoreKind, s: TraceFacts['scores'][number]) => (kind === 'score' ? s.score : s.passed === null ? null : s.passed ? 1 : 0);
 
 /** The evaluation a score rule reads: named by the rule, or the only one the traces carry, else a 400 listing them. */
 function pickEvaluation(rule: Rule, kind: ScoreKind, sides: readonly (readonly TraceFacts[])[]): string | null {
   if (rule.evaluation !== undefined) return rule.evaluation;
   if (!(BUILTIN_METRICS as readonly string[]).includes(rule.metric)) return rule.metric;
   const names = new Set<string>();
-  for (const traces of sides) for (const t of traces) for (const s of t.scores) if (valueOf(kind, s) !== null) names.add(s.evaluation);
+  for (const traces of sides) for (const t of traces) for (const s of t.scores) if (scoreValue(kind, s) !== null) names.add(s.evaluation);
   if (names.size <= 1) return [...names][0] ?? null;
   throw badRequest(
     `rule ${rule.metric}: the traces carry ${names.size} evaluations (${[...names].sort().join(', ')}); name one with "evaluation"`,
@@ -112,7 +112,7 @@ function pickEvaluation(rule: Rule, kind: ScoreKind, sides: readonly (readonly T
 /** The one judge version whose scores a side reads, else a 400 asking for judge and judge_version. */
 function pickJudge(side: string, evaluation: string, kind: ScoreKind, traces: readonly TraceFacts[]): string | null {
   const judges = new Set<string>();
-  for (const t of traces) for (const s of t.scores) if (s.evaluation === evaluation && valueOf(kind, s) !== null) judges.add(s.judge);
+  for (const t of traces) for (const s of t.scores) if (s.evaluation === evaluation && scoreValue(kind, s) !== null) judges.add(s.judge);
   if (judges.size <= 1) return [...judges][0] ?? null;
   throw badRequest(
     `the ${side} traces carry evaluation "${evaluation}" from ${judges.size} judge versions (${[...judges].sort().join(', ')}); ` +
@@ -124,7 +124,7 @@ function pickJudge(side: string, evaluation: string, kind: ScoreKind, traces: re
 function scoreObserver(evaluation: string | null, judge: string | null, kind: ScoreKind): Observe {
   return (t) => {
     const s = t.scores.find((x) => x.evaluation === evaluation && x.judge === judge);
-    const v = s === undefined ? null : valueOf(kind, s);
+    const v = s === undefined ? null : scoreValue(kind, s);
     return v === null ? null : one(v);
   };
 }

@@ -67,7 +67,9 @@ export type ExampleTuple = ReadonlyArray<ExampleRow[keyof ExampleRow]>;
 
 export function exampleRow(t: ExampleTuple): ExampleRow {
   const row: Record<string, unknown> = {};
-  EXAMPLE_FIELDS.forEach((field, i) => (row[field] = t[i]));
+  EXAMPLE_FIELDS.forEach((field, i) => {
+    row[field] = t[i];
+  });
   return row as unknown as ExampleRow;
 }
 

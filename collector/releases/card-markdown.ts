@@ -13,7 +13,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 function table(headers: string[], rows: string[][], empty: string): string {
   if (rows.length === 0) return `_${empty}_\n`;
   const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
-  return [line(headers), `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n') + '\n';
+  return `${[line(headers), `|${headers.map(() => ' --- ').join('|')}|`, ...rows.map(line)].join('\n')}\n`;
 }
 
 function configuration(card: Card): string {

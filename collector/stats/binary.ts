@@ -90,7 +90,7 @@ export function pairedProportionDiffCI95(input: PassFailInput): ProportionDiff &
   let phi = 0;
   if (margins > 0) {
     const num = e * h - f * g;
-    phi = (num > n / 2 ? num - n / 2 : num < 0 ? num : 0) / Math.sqrt(margins);
+    phi = (num > n / 2 ? num - n / 2 : Math.min(num , 0)) / Math.sqrt(margins);
   }
   const dl = pb - lb;
   const du = ub - pb;

@@ -54,7 +54,9 @@ function toolDefinitions(params: Params): Array<{ type: string; name: string }> 
     for (let i = 0; i < list.length && i < MAX_ITEMS; i++) {
       const tool = obj(list[i]);
       const name = toolName(tool);
-      if (name !== undefined) (out ??= []).push({ type: str(tool.type) ?? 'function', name });
+      if (name === undefined) continue;
+      out ??= [];
+      out.push({ type: str(tool.type) ?? 'function', name });
     }
   }
   return out;

@@ -145,7 +145,10 @@ const MAX_MODELS = 256;
 
 function spanStart(op: Operation, model: string): SpanStart {
   let byModel = starts.get(op);
-  if (!byModel) starts.set(op, (byModel = new Map()));
+  if (!byModel) {
+    byModel = new Map();
+    starts.set(op, byModel);
+  }
   let start = byModel.get(model);
   if (!start) {
     const attributes = { [ATTR.operationName]: op.operation, [ATTR.providerName]: op.provider, [ATTR.requestModel]: model };
@@ -160,7 +163,10 @@ const suppressed = new WeakMap<Context, Context>();
 
 function suppressedContext(parent: Context): Context {
   let ctx = suppressed.get(parent);
-  if (!ctx) suppressed.set(parent, (ctx = suppressTracing(parent)));
+  if (!ctx) {
+    ctx = suppressTracing(parent);
+    suppressed.set(parent, ctx);
+  }
   return ctx;
 }
 

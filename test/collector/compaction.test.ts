@@ -193,7 +193,9 @@ describe('a compaction groups the traces a slice of ids at a time', () => {
     expect(slices).toHaveLength(16);
     expect(slices[0]).toEqual({ where: '1 AND trace_id < {slice_to:String}', params: { slice_to: '10' } });
     expect(slices.at(-1)).toEqual({ where: '1 AND trace_id >= {slice_from:String}', params: { slice_from: 'f0' } });
-    slices.slice(1).forEach((s, i) => expect(s.params.slice_from).toBe(slices[i]!.params.slice_to));
+    slices.slice(1).forEach((s, i) => {
+    expect(s.params.slice_from).toBe(slices[i]!.params.slice_to);
+  });
     expect(traceIdSlices(1e9)).toHaveLength(256);
   });
 

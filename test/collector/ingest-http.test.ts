@@ -117,6 +117,7 @@ describe('POST /v1/traces over HTTP', () => {
           scopeSpans: [
             {
               spans: [
+                // biome-ignore lint/correctness/noPrecisionLoss: nanoseconds as a JS number, as protobufjs takes them; the test needs no exact value
                 { traceId: Buffer.from(newTraceId(), 'hex'), spanId: Buffer.from('01'.repeat(8), 'hex'), name: 'ok', startTimeUnixNano: 1_790_000_000_000_000_000, endTimeUnixNano: 1_790_000_000_000_000_001 },
                 { traceId: Buffer.alloc(3), spanId: Buffer.from('02'.repeat(8), 'hex'), name: 'short id' },
               ],

@@ -98,7 +98,9 @@ describe('POST /v1/logs: gen_ai.evaluation.result events from the real OTel log 
       await logs.shutdown();
     }
     const j2 = makeLogSender(c.url, { encoding: 'protobuf', gzip: true, batch: true });
-    tasks.forEach((t, i) => j2.logger.emit(evaluationEvent(roots[i]!, 'j2', t.scores.j2!, JUDGED_AT + 1000 + i)));
+    tasks.forEach((t, i) => {
+    j2.logger.emit(evaluationEvent(roots[i]!, 'j2', t.scores.j2!, JUDGED_AT + 1000 + i));
+  });
     await j2.shutdown();
   }, 120_000);
 
@@ -156,7 +158,9 @@ describe('POST /v1/logs: gen_ai.evaluation.result events from the real OTel log 
     const before = await metric(c, 'evaltrace_evaluations_deduplicated_total');
     // The same records again, through another encoding: retries and replays carry identical content.
     const again = makeLogSender(c.url, { encoding: 'json', gzip: true, batch: true });
-    part(0).forEach((t, k) => again.logger.emit(evaluationEvent(roots[k]!, 'j1', t.scores.j1!, JUDGED_AT + k)));
+    part(0).forEach((t, k) => {
+    again.logger.emit(evaluationEvent(roots[k]!, 'j1', t.scores.j1!, JUDGED_AT + k));
+  });
     await again.shutdown();
     expect(await metric(c, 'evaltrace_evaluations_deduplicated_total')).toBe(before + part(0).length);
     expectJudgesMatch(await judgesOf());
@@ -193,7 +197,9 @@ describe('POST /v1/logs: gen_ai.evaluation.result events from the real OTel log 
 
     const logs = makeLogSender(c.url, { encoding: 'protobuf', gzip: false, batch: true });
     const scores = [0.25, 0.75];
-    calls.forEach(({ rid }, k) => logs.logger.emit(evaluationEvent(null, 'r1', scores[k]!, JUDGED_AT + k, { 'gen_ai.response.id': rid })));
+    calls.forEach(({ rid }, k) => {
+    logs.logger.emit(evaluationEvent(null, 'r1', scores[k]!, JUDGED_AT + k, { 'gen_ai.response.id': rid }));
+  });
     await logs.shutdown();
 
     const { body } = await getJson(c, `/api/traces/${root.spanContext().traceId}`);

@@ -16,7 +16,9 @@ function expectSameAnswer(rollup: unknown, raw: unknown) {
   const means = (x: any[]) => x.flatMap((t) => t.judges.map((j: any) => j.score_mean));
   const a = means(rollup as any[]);
   const b = means(raw as any[]);
-  a.forEach((m, i) => expect(m).toBeCloseTo(b[i], 12));
+  a.forEach((m, i) => {
+    expect(m).toBeCloseTo(b[i], 12);
+  });
 }
 
 describe('the per-trace rollup answers exactly like the raw spans', () => {

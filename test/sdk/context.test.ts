@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
 import { definePrompt, task, withVersions } from '../../src/index.js';
@@ -52,7 +52,10 @@ describe('task()', () => {
       await new Promise<void>((resolve) => setTimeout(() => void ask('c').then(() => resolve()), 5));
       await sleep(1);
       appTracer().startActiveSpan('retrieve', (span) => span.end());
-      await new Promise<void>((resolve) => setImmediate(() => appTracer().startActiveSpan('rerank', (s) => (s.end(), resolve()))));
+      await new Promise<void>((resolve) => setImmediate(() => appTracer().startActiveSpan('rerank', (s) => {
+        s.end();
+        resolve();
+      })));
     });
     const spans = await otel.spans(6);
     const root = byName(spans, 'task')[0];

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
 import { definePrompt, runExperiment } from '../../src/index.js';
@@ -76,7 +76,7 @@ describe('runExperiment()', () => {
       t.success(example.id === 'a');
     });
     expect(summary).toMatchObject({ total: 3, succeeded: 1, failed: 2, errored: 1 });
-    expect((summary.results[1]?.error as Error).message).toBe('bad example');
+    expect((summary.results[1]!.error as Error).message).toBe('bad example');
     expect(summary.results[1]?.success).toBe(false);
   });
 

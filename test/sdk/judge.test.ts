@@ -130,12 +130,15 @@ describe('judgeTraces()', () => {
       },
     });
     expect(summary).toMatchObject({ judged: 4, skipped: 1, failed: 1 });
-    expect((summary.errors[0]?.error as Error).message).toBe('judge crashed');
+    expect((summary.errors[0]!.error as Error).message).toBe('judge crashed');
   });
 
   it('rejects an incomplete judge or a non-positive concurrency before judging anything', async () => {
     let called = false;
-    const evaluate = () => ((called = true), { score: 1 });
+    const evaluate = () => {
+      called = true;
+      return { score: 1 };
+    };
     await expect(judgeTraces({ judge: { name: 'j' } as never, evaluate })).rejects.toThrow(TypeError);
     await expect(judgeTraces({ judge, evaluate, concurrency: 0 })).rejects.toThrow(RangeError);
     expect(called).toBe(false);

@@ -1,9 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
 import { wrap } from '../../src/index.js';
-import { type MockLlm } from './helpers/mock-llm.js';
+import type { MockLlm } from './helpers/mock-llm.js';
 import { type TestTelemetry, only } from './helpers/telemetry.js';
 import { startWrapped, stopWrapped } from './helpers/wrapped.js';
 

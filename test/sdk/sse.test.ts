@@ -54,7 +54,7 @@ describe('sseEvents()', () => {
     const newline = fc.constantFrom('\n', '\r\n', '\r');
     await fc.assert(
       fc.asyncProperty(fc.array(event, { maxLength: 6 }), newline, fc.array(fc.nat(), { maxLength: 8 }), async (events, nl, cuts) => {
-        const text = events.map((e) => (e.event ? `event: ${e.event}${nl}` : '') + `data: ${e.data}${nl}${nl}`).join('');
+        const text = events.map((e) => `${e.event ? `event: ${e.event}${nl}` : ''}data: ${e.data}${nl}${nl}`).join('');
         const whole = await parse([encode(text)]);
         expect(whole).toEqual(events.map((e) => ({ event: e.event, data: e.data })));
         expect(await parse(split(encode(text), cuts))).toEqual(whole);

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
 import { definePrompt, task, withVersions } from '../../src/index.js';

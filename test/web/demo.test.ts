@@ -40,7 +40,6 @@ function startDemo(dataDir: string): Promise<{ child: ChildProcess; stdout: stri
 }
 
 const linkOf = (stdout: string, name: string) => stdout.match(new RegExp(`^  ${name} +(http\\S+)$`, 'm'))?.[1];
-// biome-ignore lint/suspicious/noExplicitAny: the API's JSON, read as the test needs it.
 type Json = any;
 
 describe('evaltrace demo: one command fills every dashboard page', () => {

@@ -75,7 +75,8 @@ export async function startMockLlm(): Promise<MockLlm> {
   };
 }
 
-function route(path: string, body: Record<string, unknown>, res: ServerResponse, bodyDelayMs: number): void {
+/** Answers one request; the return value is only the send's, so each case is one line. */
+function route(path: string, body: Record<string, unknown>, res: ServerResponse, bodyDelayMs: number): unknown {
   const model = String(body.model);
   const stream = body.stream === true;
   switch (path) {
@@ -148,7 +149,7 @@ function chatStream(model: string, body: Record<string, unknown>): string {
     { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], ...usage },
   ];
   if (includeUsage) chunks.push({ ...base, choices: [], usage: chatUsage() } as never);
-  return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('') + 'data: [DONE]\n\n';
+  return `${chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')}data: [DONE]\n\n`;
 }
 
 // ---- OpenAI responses ----------------------------------------------------------
