@@ -34,7 +34,10 @@ const rounded = (x: unknown) =>
   JSON.parse(JSON.stringify(x), (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(11)) : v));
 
 async function expectEqualToRaw(c: RunningCollector) {
-  expect(rounded(await triples(c.store, 'default', {}))).toEqual(rounded(await triples(c.store, 'default', {}, 'raw')));
+  const raw = await triples(c.store, 'default', {}, 'raw');
+  // Two empty answers would be equal and prove nothing.
+  expect(raw.length, 'the reference answer has triples').toBeGreaterThan(0);
+  expect(rounded(await triples(c.store, 'default', {}))).toEqual(rounded(raw));
 }
 
 const partitions = async (c: RunningCollector) =>
