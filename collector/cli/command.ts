@@ -42,6 +42,8 @@ export const FILTERS: Record<string, OptionSpec> = {
   evaluation: { type: 'string', description: 'evaluation name (when a judge gives several)' },
   since: { type: 'string', description: 'from this time (ISO-8601 or unix ms)' },
   until: { type: 'string', description: 'before this time (ISO-8601 or unix ms)' },
+  run: { type: 'string', description: 'experiment run (its id without the /<repeat>)' },
+  config: { type: 'string', description: 'configuration hash (model + request parameters), as `evaltrace runs` shows it' },
 };
 
 export function pick(names: readonly string[]): Record<string, OptionSpec> {

@@ -187,4 +187,13 @@ describe('evaltrace runs / compare runs (CLI)', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/different dataset contents|cannot be paired/);
   });
+
+  it('lists one run\'s traces a page at a time, with the cursor of the next', async () => {
+    const page = await cli(['traces', '--run', 'base', '--limit', '5']);
+    expect(page.code, page.stderr).toBe(0);
+    expect(page.stdout.split('\n').filter((l) => /^[0-9a-f]{32}\s/.test(l))).toHaveLength(5);
+    expect(page.stdout).toMatch(/^more: --cursor [0-9a-f]{32}$/m);
+    const all = await cli(['traces', '--run', 'base', '--limit', '1000']);
+    expect(all.stdout.split('\n').filter((l) => /^[0-9a-f]{32}\s/.test(l))).toHaveLength(ITEMS * REPEATS);
+  });
 });

@@ -13,6 +13,7 @@ import {
   releaseShowCommand,
 } from './release.js';
 import { compareRunsCommand, runsCommand } from './runs.js';
+import { tracesCommand } from './traces.js';
 import { triplesCommand } from './triples.js';
 
 /**
@@ -25,6 +26,7 @@ export const COMMANDS: Record<string, Command> = {
   prompts: promptsCommand,
   'compare prompts': comparePromptsCommand,
   'compare judges': compareJudgesCommand,
+  traces: tracesCommand,
   runs: runsCommand,
   'compare runs': compareRunsCommand,
   gate: gateCommand,

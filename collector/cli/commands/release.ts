@@ -80,8 +80,19 @@ export const releaseListCommand: Command = {
       b.releases.length === 0
         ? 'no releases\n'
         : `${renderTable(
-            ['id', 'name', 'stage', 'model', 'prompt', 'prompt ver', 'registered', 'by'],
-            b.releases.map((r) => [r.id, r.name, r.stage, r.config.model, r.config.prompt, r.config.prompt_version, date(r.created_at), r.created_by]),
+            ['id', 'name', 'stage', 'model', 'prompt', 'prompt ver', 'dataset', 'judge', 'registered', 'by'],
+            b.releases.map((r) => [
+              r.id,
+              r.name,
+              r.stage,
+              r.config.model,
+              r.config.prompt,
+              r.config.prompt_version,
+              r.config.dataset ? `${r.config.dataset}@${r.config.dataset_version ?? ''}` : NONE,
+              r.config.judge ? `${r.config.judge}@${r.config.judge_version ?? ''}` : NONE,
+              date(r.created_at),
+              r.created_by,
+            ]),
           )}\n`,
     );
   },

@@ -5,7 +5,7 @@ import { date, interval, NONE, num, pct, pp, pValue, signed, usd } from '../form
 import { renderTable } from '../table.js';
 import { pairedTable } from './compare-prompts.js';
 
-const LIST_OPTIONS = [...Object.keys(FILTERS), 'config', 'limit'];
+const LIST_OPTIONS = [...Object.keys(FILTERS), 'limit'];
 
 function runsTable(runs: RunSummary[]): string {
   if (runs.length === 0) return 'no runs match\n';
@@ -39,7 +39,6 @@ export const runsCommand: Command = {
   summary: 'experiment runs newest first: versions, configuration, repeats, success, cost per success, score',
   options: {
     ...FILTERS,
-    config: { type: 'string', description: 'configuration hash (model + request parameters)' },
     limit: { type: 'string', description: 'at most this many runs (default 100)' },
   },
   exports: false,

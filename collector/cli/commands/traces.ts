@@ -1,0 +1,52 @@
+import { type Command, fetchAndShow, FILTERS, queryOf } from '../command.js';
+import { date, NONE, num, usd } from '../format.js';
+import { renderTable } from '../table.js';
+
+interface TraceRow {
+  trace_id: string;
+  start_time: string;
+  example_id: string;
+  dataset: string;
+  dataset_version: string;
+  model: string;
+  prompt: string;
+  prompt_version: string;
+  run_id: string;
+  success: boolean | null;
+  latency_ms: number | null;
+  cost_usd: number | null;
+}
+
+const OPTIONS = [...Object.keys(FILTERS).filter((k) => !k.startsWith('judge') && k !== 'evaluation'), 'limit', 'cursor'];
+
+function tracesTable(b: { traces: TraceRow[]; next_cursor: string | null }): string {
+  if (b.traces.length === 0) return 'no task traces match\n';
+  const table = renderTable(
+    ['trace', 'started', 'example', 'dataset', 'model', 'prompt', 'run', 'success', 'latency ms', 'cost'],
+    b.traces.map((t) => [
+      t.trace_id,
+      date(t.start_time),
+      t.example_id || NONE,
+      `${t.dataset}@${t.dataset_version}`,
+      t.model || NONE,
+      `${t.prompt}@${t.prompt_version}`,
+      t.run_id || NONE,
+      t.success === null ? NONE : t.success ? 'yes' : 'no',
+      num(t.latency_ms),
+      usd(t.cost_usd),
+    ]),
+  );
+  return `${table}\n${b.next_cursor ? `more: --cursor ${b.next_cursor}\n` : ''}`;
+}
+
+export const tracesCommand: Command = {
+  args: [],
+  summary: 'task traces in trace-id order, a page at a time (--limit, --cursor), with their versions, outcome, latency and cost',
+  options: {
+    ...Object.fromEntries(OPTIONS.filter((k) => FILTERS[k]).map((k) => [k, FILTERS[k]!])),
+    limit: { type: 'string', description: 'traces per page (1–1000, default 100)' },
+    cursor: { type: 'string', description: 'the page after this one: the "more: --cursor" of the previous page' },
+  },
+  exports: false,
+  run: (ctx) => fetchAndShow<{ traces: TraceRow[]; next_cursor: string | null }>(ctx, '/api/traces', queryOf(ctx, OPTIONS), tracesTable),
+};
