@@ -6,6 +6,7 @@ import { HttpError, StoreError } from './errors.js';
 import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
 import { Compactor } from './compaction/compactor.js';
+import { annotationRoutes } from './routes/annotations.js';
 import { apiRoutes } from './routes/api.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { gateRoutes } from './routes/gates.js';
@@ -87,6 +88,7 @@ export function createApp(store: Store, config: Config): App {
   hono.route('/', releaseRoutes(store));
   hono.route('/', runRoutes(store));
   hono.route('/', datasetRoutes(store));
+  hono.route('/', annotationRoutes(store, ingest));
   serveOpenApi(hono);
   hono.route('/', webRoutes());
 

@@ -61,6 +61,6 @@ export interface EvaluationRow {
   label: string;
   passed: boolean | null;
   explanation: string;
-  source: 'span' | 'span_event' | 'log';
+  source: 'span' | 'span_event' | 'log' | 'annotation';
   time: string;
 }

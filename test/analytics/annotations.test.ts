@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningCollector } from '../../collector/server.js';
+import type { Telemetry } from '../../src/index.js';
+import { startTestCollector } from '../helpers/collector.js';
+import { ITEMS, REPEATS, sendRuns } from '../helpers/runs-plan.js';
+import type { MockLlm } from '../sdk/helpers/mock-llm.js';
+
+/** Human labels through POST /api/annotations count like any judge's evaluations. */
+let collector: RunningCollector;
+let telemetry: Telemetry;
+let llm: MockLlm;
+let traces: Array<{ trace_id: string; span_id: string; example_id: string }>;
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(collector.url + path, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as any };
+}
+const annotate = (body: unknown) => call('POST', '/api/annotations', body);
+
+/** alice passes items 0–7; bob agrees except on items 6 and 7. */
+const alicePasses = (i: number) => i < 8;
+const bobPasses = (i: number) => i < 6;
+const item = (t: { example_id: string }) => Number(t.example_id.slice(1));
+
+beforeAll(async () => {
+  collector = await startTestCollector();
+  ({ telemetry, llm } = await sendRuns(collector.url, undefined));
+  traces = (await call('GET', '/api/traces?run=base&limit=1000')).body.traces;
+}, 120_000);
+afterAll(async () => {
+  await telemetry?.shutdown();
+  await llm?.close();
+  await collector?.close();
+});
+
+describe('human annotations', () => {
+  it('stores a label on a trace as an evaluation of judge human, version the annotator, on its root span', async () => {
+    expect(traces).toHaveLength(ITEMS * REPEATS);
+    for (const t of traces) {
+      const a = await annotate({ trace_id: t.trace_id, annotator: 'alice', label: alicePasses(item(t)) ? 'pass' : 'fail', comment: 'checked by hand' });
+      expect(a.status).toBe(201);
+      expect(a.body).toMatchObject({ judge: 'human', judge_version: 'alice', span_id: t.span_id, evaluation: 'quality', passed: alicePasses(item(t)) });
+      expect((await annotate({ trace_id: t.trace_id, annotator: 'bob', label: bobPasses(item(t)) ? 'pass' : 'fail' })).status).toBe(201);
+    }
+    const { body } = await call('GET', '/api/triples?run=base&judge=human&judge_version=alice');
+    const [human] = body.triples[0].judges;
+    expect(human).toMatchObject({ judge: 'human', judge_version: 'alice', n_labeled: ITEMS * REPEATS, pass_rate: 8 / ITEMS });
+    const trace = await call('GET', `/api/traces/${traces[0]!.trace_id}`);
+    expect(trace.body.evaluations.find((e: any) => e.judge === 'human' && e.judge_version === 'alice')).toMatchObject({ explanation: 'checked by hand', source: 'annotation' });
+  });
+
+  it('compares two annotators like two judge versions: agreement and the items they disagree on', async () => {
+    const { status, body } = await call('GET', '/api/compare/judges?judge=human&a=alice&b=bob&run=base');
+    expect(status).toBe(200);
+    expect(body.n_labeled).toBe(ITEMS * REPEATS);
+    expect(body.agreement).toBeCloseTo((ITEMS - 2) / ITEMS, 12);
+    expect(body.confusion).toEqual({ pass_pass: 6 * REPEATS, pass_fail: 2 * REPEATS, fail_pass: 0, fail_fail: 4 * REPEATS });
+  });
+
+  it('lets a newer label by the same person replace the older one, and stores a retried request once', async () => {
+    const t = traces.find((x) => item(x) === 11)!;
+    expect((await annotate({ trace_id: t.trace_id, annotator: 'alice', label: 'pass', id: 'retry-1' })).status).toBe(201);
+    expect((await annotate({ trace_id: t.trace_id, annotator: 'alice', label: 'pass', id: 'retry-1' })).status).toBe(201);
+    const trace = await call('GET', `/api/traces/${t.trace_id}`);
+    expect(trace.body.evaluations.filter((e: any) => e.judge_version === 'alice')).toHaveLength(2);
+    const { body } = await call('GET', '/api/triples?run=base&judge=human&judge_version=alice');
+    expect(body.triples[0].judges[0].pass_rate).toBeCloseTo((8 * REPEATS + 1) / (ITEMS * REPEATS), 12);
+  });
+
+  it('answers bad annotations with a 400 naming the field and unknown traces with a 404', async () => {
+    const none = await annotate({ trace_id: traces[0]!.trace_id, annotator: 'alice' });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toMatch(/score/);
+    expect((await annotate({ trace_id: 'XYZ', annotator: 'alice', label: 'pass' })).body.error.message).toMatch(/trace_id/);
+    expect((await annotate({ trace_id: traces[0]!.trace_id, annotator: 'al ice', label: 'pass' })).status).toBe(400);
+    const missing = await annotate({ trace_id: '0'.repeat(32), annotator: 'alice', label: 'pass' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toContain('0'.repeat(32));
+  });
+});
