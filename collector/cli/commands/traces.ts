@@ -1,25 +1,14 @@
+import type { z } from '@hono/zod-openapi';
+import type { TraceListResponse } from '../../routes/api-schemas.js';
 import { type Command, fetchAndShow, FILTERS, queryOf } from '../command.js';
 import { date, NONE, num, usd } from '../format.js';
 import { renderTable } from '../table.js';
 
-interface TraceRow {
-  trace_id: string;
-  start_time: string;
-  example_id: string;
-  dataset: string;
-  dataset_version: string;
-  model: string;
-  prompt: string;
-  prompt_version: string;
-  run_id: string;
-  success: boolean | null;
-  latency_ms: number | null;
-  cost_usd: number | null;
-}
+type TraceList = z.infer<typeof TraceListResponse>;
 
 const OPTIONS = [...Object.keys(FILTERS).filter((k) => !k.startsWith('judge') && k !== 'evaluation'), 'limit', 'cursor'];
 
-function tracesTable(b: { traces: TraceRow[]; next_cursor: string | null }): string {
+function tracesTable(b: TraceList): string {
   if (b.traces.length === 0) return 'no task traces match\n';
   const table = renderTable(
     ['trace', 'started', 'example', 'dataset', 'model', 'prompt', 'run', 'success', 'latency ms', 'cost'],
@@ -48,5 +37,5 @@ export const tracesCommand: Command = {
     cursor: { type: 'string', description: 'the page after this one: the "more: --cursor" of the previous page' },
   },
   exports: false,
-  run: (ctx) => fetchAndShow<{ traces: TraceRow[]; next_cursor: string | null }>(ctx, '/api/traces', queryOf(ctx, OPTIONS), tracesTable),
+  run: (ctx) => fetchAndShow<TraceList>(ctx, '/api/traces', queryOf(ctx, OPTIONS), tracesTable),
 };
