@@ -27,10 +27,19 @@ export function forgetKey() {
 export async function api(path, params = {}) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
-  const url = `${path}${q.size ? `?${q}` : ''}`;
+  return request(`${path}${q.size ? `?${q}` : ''}`, {});
+}
+
+/** POSTs `body` as JSON (e.g. an annotation); the answer's JSON, or an ApiError with the collector's message. */
+export function postJson(path, body) {
+  return request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+}
+
+async function request(url, init) {
   for (;;) {
     const key = storedKey();
-    const res = await fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {}, cache: 'no-store' });
+    const headers = { ...(init.headers ?? {}), ...(key ? { authorization: `Bearer ${key}` } : {}) };
+    const res = await fetch(url, { ...init, headers, cache: 'no-store' });
     if (res.status === 401) {
       await askForKey(key !== null);
       continue;

@@ -92,4 +92,23 @@ describe('runs pages in a real browser', () => {
     expect(refusal).toContain('cannot be paired');
     expect(refusal).toContain('support@d2');
   });
+
+  it('records a person\'s label from the trace page as an evaluation of judge human, version the annotator', async () => {
+    // The refusal above logged its 409 in the console, as browsers do for any failed fetch.
+    problems.length = 0;
+    const { traces } = (await (await fetch(`${collector.url}/api/traces?run=base&limit=1`)).json()) as { traces: Array<{ trace_id: string }> };
+    await gotoView(page, collector.url, `#/traces/${traces[0]!.trace_id}`);
+    const before = (await tableRows(page, 'evaluations')).length;
+    const form = page.locator('[data-testid="annotation-form"]');
+    await form.locator('input[name="annotator"]').fill('carol');
+    await form.locator('select[name="label"]').selectOption('pass');
+    await form.locator('textarea[name="comment"]').fill('reads well');
+    await form.locator('button[type="submit"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('table[data-testid="evaluations"] tbody tr').length === n + 1, before);
+    const human = (await tableRows(page, 'evaluations')).find((r) => r.judge === 'human@carol');
+    expect(human).toMatchObject({ evaluation: 'quality', label: 'pass', explanation: 'reads well' });
+    // The next label starts with the annotator filled in.
+    expect(await page.locator('[data-testid="annotation-form"] input[name="annotator"]').inputValue()).toBe('carol');
+    expect(problems).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { api } from '../api.js';
+import { api, postJson } from '../api.js';
 import { card, empty, h, pageHeader } from '../dom.js';
 import * as fmt from '../format.js';
 import { traceHref } from '../router.js';
@@ -88,5 +88,44 @@ export async function traceView({ args }) {
       `Evaluations (${t.evaluations.length})`,
       t.evaluations.length ? dataTable({ columns: EVAL_COLUMNS, rows: t.evaluations, testid: 'evaluations' }) : empty('No judge has evaluated this trace.'),
     ),
+    card('Label this trace', annotationForm(t)),
+  );
+}
+
+const ANNOTATOR_KEY = 'evaltrace.annotator';
+
+/** A person's verdict, stored as an evaluation of judge `human` whose version is the annotator (POST /api/annotations). */
+function annotationForm(t) {
+  const status = h('p', { class: 'form-status', role: 'status', 'data-testid': 'annotation-status' });
+  const field = (label, control) => h('label', { class: 'filter' }, h('span', null, label), control);
+  const annotator = h('input', { name: 'annotator', required: true, value: localStorage.getItem(ANNOTATOR_KEY) ?? '', placeholder: 'your name' });
+  const label = h('select', { name: 'label' }, h('option', { value: '' }, '—'), h('option', { value: 'pass' }, 'pass'), h('option', { value: 'fail' }, 'fail'));
+  const score = h('input', { name: 'score', type: 'number', step: 'any', placeholder: 'optional' });
+  const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 16384, placeholder: 'why (optional)' });
+  const onsubmit = async (e) => {
+    e.preventDefault();
+    const body = { trace_id: t.trace_id, annotator: annotator.value.trim() };
+    if (label.value) body.label = label.value;
+    if (score.value !== '') body.score = Number(score.value);
+    if (comment.value.trim()) body.comment = comment.value.trim();
+    status.textContent = 'Saving…';
+    try {
+      await postJson('/api/annotations', body);
+      localStorage.setItem(ANNOTATOR_KEY, body.annotator);
+      status.textContent = 'Saved.';
+      window.dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (err) {
+      status.textContent = err.message;
+    }
+  };
+  return h(
+    'form',
+    { class: 'filters annotation', 'data-testid': 'annotation-form', onsubmit },
+    field('Annotator', annotator),
+    field('Label', label),
+    field('Score', score),
+    field('Comment', comment),
+    h('button', { type: 'submit', class: 'primary' }, 'Save label'),
+    status,
   );
 }
