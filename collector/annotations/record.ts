@@ -9,7 +9,8 @@ import { z } from '@hono/zod-openapi';
 import { isPassLabel } from 'evaltrace/conventions';
 import { notFound } from '../errors.js';
 import type { IngestService } from '../ingest/service.js';
-import type { Store } from '../store/types.js';
+import { SCORE_KEY } from '../query/traces-sql.js';
+import type { QueryParams, Store } from '../store/types.js';
 
 export const HUMAN_JUDGE = 'human';
 
@@ -88,5 +89,17 @@ export async function recordAnnotation(store: Store, ingest: IngestService, proj
     label: a.label ?? null,
     passed,
     time: new Date(Number(BigInt(nowNs) / 1_000_000n)).toISOString(),
+  };
+}
+
+/**
+ * The labelling queue: task traces that `annotator` has not labelled yet for
+ * `evaluation`, in trace-id order. A trace's latest result per judge key sits
+ * in its scores (the rollup), so this is a condition on the listing, not a join.
+ */
+export function unlabelled(annotator: string, evaluation: string): { where: string; params: QueryParams } {
+  return {
+    where: `NOT has(arrayMap(x -> ${SCORE_KEY('x')}, scores), cityHash64({q_judge:String}, {q_annotator:String}, {q_evaluation:String}))`,
+    params: { q_judge: HUMAN_JUDGE, q_annotator: annotator, q_evaluation: evaluation },
   };
 }

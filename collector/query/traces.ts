@@ -72,12 +72,13 @@ export async function listTraces(
   project: string,
   f: TraceFilter,
   page: z.infer<typeof ListingSchema>,
+  extra: { where: string; params: QueryParams } = { where: '1', params: {} },
 ) {
-  const params: QueryParams = { project, limit: page.limit + 1 };
-  let after = '1';
+  const params: QueryParams = { ...extra.params, project, limit: page.limit + 1 };
+  let after = extra.where;
   if (page.cursor) {
     params.cursor = page.cursor;
-    after = 'trace_id > {cursor:String}';
+    after = `${after} AND trace_id > {cursor:String}`;
   }
   const rows = await store.query<SummaryRow>(
     `SELECT * EXCEPT (scores) FROM (${tracesSql(f, params, after)}) ORDER BY trace_id LIMIT {limit:UInt32}`,

@@ -5,6 +5,7 @@ import { compareJudgesView } from './views/compare-judges.js';
 import { comparePromptsView } from './views/compare-prompts.js';
 import { compareRunsView } from './views/compare-runs.js';
 import { datasetDiffView, datasetsView, datasetView } from './views/datasets.js';
+import { labelView } from './views/label.js';
 import { promptsView } from './views/prompts.js';
 import { runsView, runView } from './views/runs.js';
 import { traceView } from './views/trace.js';
@@ -21,6 +22,7 @@ const ROUTES = [
   { pattern: /^\/runs$/, nav: 'runs', title: 'Runs', view: runsView },
   { pattern: /^\/runs\/([^/]+)$/, nav: 'runs', title: 'Run', view: runView },
   { pattern: /^\/compare\/runs$/, nav: 'compare-runs', title: 'Compare runs', view: compareRunsView },
+  { pattern: /^\/label$/, nav: 'label', title: 'Label traces', view: labelView },
   { pattern: /^\/datasets$/, nav: 'datasets', title: 'Datasets', view: datasetsView },
   { pattern: /^\/datasets\/([^/]+)$/, nav: 'datasets', title: 'Dataset', view: datasetView },
   { pattern: /^\/datasets\/([^/]+)\/diff$/, nav: 'datasets', title: 'Dataset diff', view: datasetDiffView },

@@ -77,4 +77,19 @@ describe('human annotations', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain('0'.repeat(32));
   });
+
+  it('queues the traces an annotator has not labelled yet, and a label takes a trace off the queue', async () => {
+    const carol = await call('GET', '/api/annotations/queue?annotator=carol&run=base&limit=1000');
+    expect(carol.status).toBe(200);
+    expect(carol.body.traces).toHaveLength(ITEMS * REPEATS);
+    const first = carol.body.traces[0];
+    expect(first.input).toBe(`question ${item(first)}`);
+    await annotate({ trace_id: first.trace_id, annotator: 'carol', label: 'pass' });
+    const after = await call('GET', '/api/annotations/queue?annotator=carol&run=base&limit=1000');
+    expect(after.body.traces.map((t: any) => t.trace_id)).not.toContain(first.trace_id);
+    expect(after.body.traces).toHaveLength(ITEMS * REPEATS - 1);
+    // alice labelled every trace of the run.
+    expect((await call('GET', '/api/annotations/queue?annotator=alice&run=base')).body.traces).toEqual([]);
+    expect((await call('GET', '/api/annotations/queue?run=base')).status).toBe(400);
+  });
 });

@@ -111,4 +111,16 @@ describe('runs pages in a real browser', () => {
     expect(await page.locator('[data-testid="annotation-form"] input[name="annotator"]').inputValue()).toBe('carol');
     expect(problems).toEqual([]);
   });
+
+  it('walks the labelling queue: one unlabelled trace at a time, the next after each label', async () => {
+    const queue = async () => ((await (await fetch(`${collector.url}/api/annotations/queue?annotator=dave&run=cand&limit=1000`)).json()) as { traces: unknown[] }).traces.length;
+    expect(await queue()).toBe(ITEMS * REPEATS);
+    await gotoView(page, collector.url, '#/label?run=cand&annotator=dave');
+    const first = await page.locator('[data-testid="queue-trace"]').getAttribute('href');
+    expect(await page.locator('[data-testid="queue-input"]').innerText()).toMatch(/^question \d+$/);
+    await page.locator('[data-testid="annotation-form"] select[name="label"]').selectOption('fail');
+    await page.locator('[data-testid="annotation-form"] button[type="submit"]').click();
+    await page.waitForFunction((prev) => document.querySelector('[data-testid="queue-trace"]')?.getAttribute('href') !== prev, first);
+    expect(await queue()).toBe(ITEMS * REPEATS - 1);
+  });
 });

@@ -94,11 +94,11 @@ export async function traceView({ args }) {
 
 const ANNOTATOR_KEY = 'evaltrace.annotator';
 
-/** A person's verdict, stored as an evaluation of judge `human` whose version is the annotator (POST /api/annotations). */
-function annotationForm(t) {
+/** A person's verdict, stored as an evaluation of judge `human` whose version is the annotator (POST /api/annotations); the page re-renders once it is saved. */
+export function annotationForm(t, annotatorName) {
   const status = h('p', { class: 'form-status', role: 'status', 'data-testid': 'annotation-status' });
   const field = (label, control) => h('label', { class: 'filter' }, h('span', null, label), control);
-  const annotator = h('input', { name: 'annotator', required: true, value: localStorage.getItem(ANNOTATOR_KEY) ?? '', placeholder: 'your name' });
+  const annotator = h('input', { name: 'annotator', required: true, value: annotatorName ?? localStorage.getItem(ANNOTATOR_KEY) ?? '', placeholder: 'your name' });
   const label = h('select', { name: 'label' }, h('option', { value: '' }, '—'), h('option', { value: 'pass' }, 'pass'), h('option', { value: 'fail' }, 'fail'));
   const score = h('input', { name: 'score', type: 'number', step: 'any', placeholder: 'optional' });
   const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 16384, placeholder: 'why (optional)' });
