@@ -1,3 +1,4 @@
+import { badRequest } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from './filters.js';
 import { type JudgeConclusion, type JudgedTriple, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
@@ -10,6 +11,10 @@ export interface CompareJudgesParams extends TraceFilter {
   a: string;
   b: string;
   evaluation?: string;
+  /** Side a's judge when it is another one (e.g. `human`, with a = the annotator): the reference b is aligned with. Default: `judge`. */
+  reference?: string;
+  /** Side a's evaluation name when it differs from side b's (a human label's default is "quality"). */
+  reference_evaluation?: string;
   limit: number;
   cursor?: string;
 }
@@ -32,11 +37,24 @@ export interface Disagreement {
   explanation_b: string;
 }
 
+/** How well b's pass/fail matches a's, taking a as the truth (a reference such as human labels). */
+export interface Alignment {
+  /** Of the traces b passed, the share a passed too. */
+  precision: number | null;
+  /** Of the traces a passed, the share b passed too. */
+  recall: number | null;
+  f1: number | null;
+}
+
 export interface JudgeComparison {
   judge: string;
+  /** Side a's judge: `judge` unless a reference judge was named. */
+  reference: string;
   a: string;
   b: string;
   evaluation: string | null;
+  /** Side a's evaluation name. */
+  reference_evaluation: string | null;
   /** Traces scored by both versions. */
   n: number;
   /** Traces with a pass/fail label from both versions (agreement and kappa are over these). */
@@ -60,6 +78,9 @@ export interface JudgeComparison {
   next_cursor: string | null;
   by_triple: JudgeTripleEffect[];
   conclusions: JudgeConclusion[];
+  /** b against a as the truth; null with a reason when no trace carries a pass/fail from both. */
+  alignment: Alignment | null;
+  alignment_reason: string | null;
 }
 
 /** The comparison as SQL returns it: per-triple counts, and totals merged from the triples' aggregate states. */
@@ -91,10 +112,16 @@ interface ComparisonRow {
  * traces whose pass/fail labels differ, in trace-id order.
  */
 export async function compareJudges(store: Store, project: string, q: CompareJudgesParams, allDisagreements = false): Promise<JudgeComparison> {
-  const params: QueryParams = { project, judge: q.judge, v_a: q.a, v_b: q.b, cursor: allDisagreements ? '' : (q.cursor ?? '') };
+  const reference = q.reference ?? q.judge;
+  const params: QueryParams = { project, judge: q.judge, judge_a: reference, v_a: q.a, v_b: q.b, cursor: allDisagreements ? '' : (q.cursor ?? '') };
   const tracesCte = `t AS (${tracesSql(q, params)})`;
+  if (reference !== q.judge && q.evaluation === undefined) {
+    throw badRequest(`name the evaluation of judge ${q.judge} to align with ${reference} (evaluation=, and reference_evaluation= when ${reference}'s differs)`, 'invalid_request');
+  }
   const evaluation = q.evaluation ?? pickEvaluation(await sharedEvaluations(store, tracesCte, params, q.judge, [q.a, q.b]));
+  const referenceEvaluation = q.reference_evaluation ?? evaluation;
   if (evaluation !== null) params.evaluation = evaluation;
+  if (referenceEvaluation !== null) params.evaluation_a = referenceEvaluation;
   const [row] = evaluation === null ? [] : await store.query<ComparisonRow>(comparisonSql(tracesCte, allDisagreements ? null : q.limit + 1), params);
 
   const cells = row?.cells ?? [0, 0, 0, 0];
@@ -120,11 +147,14 @@ export async function compareJudges(store: Store, project: string, q: CompareJud
   const page = pageIds.length ? await disagreementsOf(store, params, pageIds) : [];
   const byTriple = judgeTripleEffects(triples);
 
+  const alignment = alignmentOf(confusion);
   return {
     judge: q.judge,
+    reference,
     a: q.a,
     b: q.b,
     evaluation,
+    reference_evaluation: referenceEvaluation,
     n: row?.n ?? 0,
     n_labeled: cells.reduce((n, c) => n + c, 0),
     agreement: kappa.observed_agreement,
@@ -145,7 +175,18 @@ export async function compareJudges(store: Store, project: string, q: CompareJud
     next_cursor: !allDisagreements && after.length > pageIds.length ? (pageIds.at(-1) ?? null) : null,
     by_triple: byTriple,
     conclusions: judgeConclusions(byTriple),
+    alignment,
+    alignment_reason: alignment === null ? 'no trace carries a pass/fail from both sides' : null,
   };
+}
+
+function alignmentOf(c: PassFailTable): Alignment | null {
+  if (c.pass_pass + c.pass_fail + c.fail_pass + c.fail_fail === 0) return null;
+  const ratio = (x: number, y: number) => (y === 0 ? null : x / y);
+  const precision = ratio(c.pass_pass, c.pass_pass + c.fail_pass);
+  const recall = ratio(c.pass_pass, c.pass_pass + c.pass_fail);
+  const f1 = precision === null || recall === null || precision + recall === 0 ? null : (2 * precision * recall) / (precision + recall);
+  return { precision, recall, f1 };
 }
 
 /** The judge keys of versions a and b and, per trace of t judged by both, the latest result of each. */
@@ -155,7 +196,7 @@ const JUDGED = `
       ${SCORE_OF('ea')} AS sa, ${SCORE_OF('eb')} AS sb
     FROM (
       SELECT *,
-        ${SCORE_ENTRY('scores', 'cityHash64({judge:String}, {v_a:String}, {evaluation:String})')} AS ea,
+        ${SCORE_ENTRY('scores', 'cityHash64({judge_a:String}, {v_a:String}, {evaluation_a:String})')} AS ea,
         ${SCORE_ENTRY('scores', 'cityHash64({judge:String}, {v_b:String}, {evaluation:String})')} AS eb
       FROM t)
     WHERE ea != 0 AND eb != 0`;
@@ -225,16 +266,17 @@ async function disagreementsOf(store: Store, params: QueryParams, ids: string[])
        ORDER BY trace_id`,
       p,
     ),
-    store.query<{ trace_id: string; judge_version: string; label: string; explanation: string }>(
-      `SELECT trace_id, judge_version, label, explanation FROM (${LATEST_EVALUATIONS_SQL})
-       WHERE judge_name = {judge:String} AND name = {evaluation:String} AND judge_version IN ({v_a:String}, {v_b:String})
+    store.query<{ trace_id: string; judge_name: string; judge_version: string; name: string; label: string; explanation: string }>(
+      `SELECT trace_id, judge_name, judge_version, name, label, explanation FROM (${LATEST_EVALUATIONS_SQL})
+       WHERE ((judge_name = {judge_a:String} AND judge_version = {v_a:String} AND name = {evaluation_a:String})
+           OR (judge_name = {judge:String} AND judge_version = {v_b:String} AND name = {evaluation:String}))
          AND trace_id IN {page_ids:Array(String)}`,
       p,
     ),
   ]);
-  const detail = new Map(details.map((x) => [`${x.trace_id}|${x.judge_version}`, x]));
-  const a = params.v_a as string;
-  const b = params.v_b as string;
+  const detail = new Map(details.map((x) => [`${x.trace_id}|${x.judge_name}|${x.judge_version}|${x.name}`, x]));
+  const a = `${params.judge_a as string}|${params.v_a as string}|${params.evaluation_a as string}`;
+  const b = `${params.judge as string}|${params.v_b as string}|${params.evaluation as string}`;
   return rows.map((x) => ({
     ...x,
     label_a: detail.get(`${x.trace_id}|${a}`)?.label ?? '',

@@ -17,7 +17,7 @@ const FormatParam = {
 };
 
 const differentVersions = (what: string) => ({ message: `a and b must name two different ${what} versions`, path: ['b'] });
-const differ = (q: { a: string; b: string }) => q.a !== q.b;
+const differ = (q: { a: string; b: string; judge?: string; reference?: string }) => q.a !== q.b || (q.reference !== undefined && q.reference !== q.judge);
 
 export const TriplesQuery = TraceFilterSchema.extend(JudgeFilterSchema.shape).extend(FormatParam).strict();
 export const ListingQuery = TraceFilterSchema.extend(ListingSchema.shape).strict();
@@ -41,7 +41,9 @@ export const CompareJudgesQuery = TraceFilterSchema.extend({
   judge: name.openapi({ description: 'judge name', example: 'helpfulness-judge' }),
   a: name.openapi({ description: 'baseline judge version', example: 'j1' }),
   b: name.openapi({ description: 'candidate judge version', example: 'j2' }),
-  evaluation: name.optional().openapi({ description: 'evaluation name; needed when the two versions share several' }),
+  evaluation: name.optional().openapi({ description: 'evaluation name; needed when the two versions share several, and with a reference' }),
+  reference: name.optional().openapi({ description: 'side a’s judge when it is another one, e.g. `human` with a = the annotator: judge version b is aligned with it', example: 'human' }),
+  reference_evaluation: name.optional().openapi({ description: 'side a’s evaluation name when it differs from side b’s' }),
   ...ListingSchema.shape,
   ...FormatParam,
 })
@@ -257,9 +259,11 @@ export const ComparePromptsResponse = z
 export const CompareJudgesResponse = z
   .object({
     judge: z.string(),
+    reference: z.string().openapi({ description: 'side a’s judge (= judge unless a reference was named)' }),
     a: z.string(),
     b: z.string(),
     evaluation: z.string().nullable(),
+    reference_evaluation: z.string().nullable(),
     n: z.number(),
     n_labeled: z.number(),
     agreement: num,
@@ -317,5 +321,10 @@ export const CompareJudgesResponse = z
         basis: z.enum(['pass_rate', 'mean_score']),
       }),
     ),
+    alignment: z
+      .object({ precision: num, recall: num, f1: num })
+      .nullable()
+      .openapi({ description: 'b’s pass against a’s as the truth: precision (of b’s passes, a passed too), recall (of a’s passes, b passed too), F1' }),
+    alignment_reason: z.string().nullable(),
   })
   .openapi('JudgeComparison');

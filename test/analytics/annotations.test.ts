@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
 import type { Telemetry } from '../../src/index.js';
 import { startTestCollector } from '../helpers/collector.js';
-import { ITEMS, REPEATS, sendRuns } from '../helpers/runs-plan.js';
+import { ITEMS, PLAN, REPEATS, sendRuns } from '../helpers/runs-plan.js';
 import type { MockLlm } from '../sdk/helpers/mock-llm.js';
 
 /** Human labels through POST /api/annotations count like any judge's evaluations. */
@@ -55,6 +55,29 @@ describe('human annotations', () => {
     expect(body.n_labeled).toBe(ITEMS * REPEATS);
     expect(body.agreement).toBeCloseTo((ITEMS - 2) / ITEMS, 12);
     expect(body.confusion).toEqual({ pass_pass: 6 * REPEATS, pass_fail: 2 * REPEATS, fail_pass: 0, fail_fail: 4 * REPEATS });
+  });
+
+  it('aligns a judge version with the people: b = grader g1 against a = alice as the truth, precision and recall of its pass', async () => {
+    const { status, body } = await call('GET', '/api/compare/judges?judge=grader&b=g1&reference=human&a=alice&evaluation=quality&run=base');
+    expect(status, JSON.stringify(body)).toBe(200);
+    const cells = { pass_pass: 0, pass_fail: 0, fail_pass: 0, fail_fail: 0 };
+    for (let i = 0; i < ITEMS; i++) {
+      for (let r = 1; r <= REPEATS; r++) {
+        const a = alicePasses(i);
+        const b = PLAN.base.score(i, r) >= 0.5;
+        cells[`${a ? 'pass' : 'fail'}_${b ? 'pass' : 'fail'}` as keyof typeof cells] += 1;
+      }
+    }
+    expect(body).toMatchObject({ reference: 'human', judge: 'grader', n_labeled: ITEMS * REPEATS, confusion: cells });
+    const precision = cells.pass_pass / (cells.pass_pass + cells.fail_pass);
+    const recall = cells.pass_pass / (cells.pass_pass + cells.pass_fail);
+    expect(body.alignment.precision).toBeCloseTo(precision, 12);
+    expect(body.alignment.recall).toBeCloseTo(recall, 12);
+    expect(body.alignment.f1).toBeCloseTo((2 * precision * recall) / (precision + recall), 12);
+    expect(body.disagreements[0]).toMatchObject({ label_a: expect.stringMatching(/pass|fail/), label_b: expect.stringMatching(/pass|fail/) });
+    const none = await call('GET', '/api/compare/judges?judge=grader&b=g1&reference=human&a=nobody&evaluation=quality&run=base');
+    expect(none.body).toMatchObject({ n_labeled: 0, alignment: null, alignment_reason: expect.stringContaining('no trace') });
+    expect((await call('GET', '/api/compare/judges?judge=grader&b=g1&reference=human&a=alice')).status).toBe(400);
   });
 
   it('lets a newer label by the same person replace the older one, and stores a retried request once', async () => {
