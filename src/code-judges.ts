@@ -33,7 +33,8 @@ function version(kind: string, rule: unknown): string {
   return `code:${createHash('sha256').update(JSON.stringify([kind, rule])).digest('hex').slice(0, 12)}`;
 }
 
-function expectedOf(expected: Expected): (trace: StoredTrace) => unknown {
+/** The expected answer of a trace, from a stored dataset (by example id) or a function. */
+export function expectedOf(expected: Expected): (trace: StoredTrace) => unknown {
   if (typeof expected === 'function') return expected;
   const byId = new Map(expected.examples.map((e) => [e.id, e.expected]));
   return (trace) => byId.get(trace.exampleId);

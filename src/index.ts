@@ -9,6 +9,7 @@ export { judgeTraces, type JudgeSummary, type JudgeTracesOptions } from './judge
 export { listTraces, type StoredTrace, type TraceFilter } from './traces.js';
 export { datasets, type DatasetItem, type PushedVersion, type StoredDataset } from './datasets.js';
 export { EvaltraceRequestError } from './collector-api.js';
+export { type ChatClient, defineJudge, type JudgeSpec, type LlmJudge, parseVerdict, TEMPLATES } from './llm-judge.js';
 export { type CodeJudge, contains, exactMatch, type Expected, jsonValid, type MatchOptions, regexMatch } from './code-judges.js';
 export { runExperiment, type Example, type ExperimentOptions, type ExperimentResult, type ExperimentSummary } from './experiment.js';
 export { EvaltraceSpanProcessor } from './processor.js';
