@@ -37,6 +37,26 @@ export function interval(ci, digits = 3) {
   return Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) ? `[${ci[0].toFixed(digits)}, ${ci[1].toFixed(digits)}]` : DASH;
 }
 
+/** A difference of two rates in percentage points, signed. */
+export function ppDelta(x) {
+  return isNum(x) ? `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)} pp` : DASH;
+}
+
+/** A CI of a difference of rates, in percentage points. */
+export function ppInterval(ci) {
+  return Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) ? `[${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]` : DASH;
+}
+
+/** A difference in dollars, signed. */
+export function usdDelta(x) {
+  return isNum(x) ? `${x > 0 ? '+' : x < 0 ? '-' : ''}${usd(Math.abs(x))}` : DASH;
+}
+
+/** A CI of a difference in dollars (costs are small: fixed decimals would read $0.000). */
+export function usdInterval(ci) {
+  return Array.isArray(ci) && isNum(ci[0]) && isNum(ci[1]) ? `[${usdDelta(ci[0])}, ${usdDelta(ci[1])}]` : DASH;
+}
+
 export function ms(x) {
   if (!isNum(x)) return DASH;
   return x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(2)} s`;

@@ -50,15 +50,30 @@ describe('runs pages in a real browser', () => {
       expectShown(row.success!, successRate(name) * 100);
       expect(secondLine(row.config!)).toContain(`temperature ${PLAN[name].temperature}`);
       expectShown(firstLine(row.score!), avg(scores(name)));
+      expect(firstLine(row.config!)).toMatch(/^[0-9a-f]{8}$/);
+      expect(row.code).toBe('abc123');
     }
+    // With no pair in the URL the page offers the newest two runs that can be paired (same dataset version).
+    expect(await page.locator('[data-testid="compare-runs"]').getAttribute('href')).toMatch(/^#\/compare\/runs\?a=base&b=cand&/);
     await screenshot(page, 'runs');
   });
 
   it('compares the runs picked as a and b: score delta with its t interval, and the most worsened item first', async () => {
-    await gotoView(page, collector.url, '#/runs?a=base&b=cand');
+    await gotoView(page, collector.url, '#/runs?a=cand&b=other');
+    // Pick in the table's A and B columns; each pick lands in the URL.
+    const pick = (side: 'a' | 'b', run: string) => page.locator(`table[data-testid="runs"] input[data-testid="pick-${side}"][value="${run}"]`);
+    await pick('a', 'base').check();
+    await page.waitForFunction(() => location.hash.includes('a=base'));
+    await waitForView(page);
+    await pick('b', 'cand').check();
+    await page.waitForFunction(() => location.hash.includes('b=cand'));
+    await waitForView(page);
+    expect(await pick('a', 'base').isChecked()).toBe(true);
+    expect(await pick('b', 'cand').isChecked()).toBe(true);
     await page.click('[data-testid="compare-runs"]');
     await waitForView(page);
     expect(page.url()).toContain('#/compare/runs?a=base&b=cand');
+    expect(page.url()).toContain('judge=grader');
     const d = perItem((i, r) => PLAN.cand.score(i, r) - PLAN.base.score(i, r));
     const half = (T975[ITEMS - 1]! * sampleSd(d)) / Math.sqrt(ITEMS);
     const tile = await page.locator('[data-testid="tile-score"]').innerText();
@@ -66,12 +81,22 @@ describe('runs pages in a real browser', () => {
     const ci = /\[([^,]+), ([^\]]+)\]/.exec(tile)!;
     expectShown(ci[1]!, avg(d) - half);
     expectShown(ci[2]!, avg(d) + half);
-    expect(await page.locator('[data-testid="tile-pairs"]').innerText()).toContain(String(ITEMS));
+    const pairs = await page.locator('[data-testid="tile-pairs"]').innerText();
+    expect(pairs).toContain(String(ITEMS));
+    expect(pairs).toContain('0 unpaired');
+    // Success per item, repeats averaged: cand − base.
+    const ds = perItem((i) => Number(PLAN.cand.success(i)) - Number(PLAN.base.success(i)));
+    expectShown(firstLine(await page.locator('[data-testid="tile-success"] .tile-value').innerText()), avg(ds) * 100);
     const worst = d.map((x, i) => ({ x, id: itemId(i) })).sort((p, q) => Math.round(p.x * 1e9) - Math.round(q.x * 1e9) || (p.id < q.id ? -1 : 1));
     const items = await tableRows(page, 'run-items');
     expect(items.map((r) => r.example)).toEqual(worst.map((w) => w.id));
     expectShown(items[0]!.delta!, worst[0]!.x);
     expect(items[0]!.output_a).toContain('question');
+    expect(items[0]!.output_b).toContain('question');
+    expectShown(items[0]!.a!, avg([PLAN.base.score(Number(worst[0]!.id.slice(1)), 1), PLAN.base.score(Number(worst[0]!.id.slice(1)), 2)]));
+    const links = await page.locator('table[data-testid="run-items"] tbody tr').first().locator('a[href^="#/traces/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(links).toHaveLength(2);
+    expect(links[0]).not.toBe(links[1]);
     await screenshot(page, 'compare-runs');
   });
 
@@ -91,6 +116,27 @@ describe('runs pages in a real browser', () => {
     const refusal = await page.locator('[data-testid="refusal"]').innerText();
     expect(refusal).toContain('cannot be paired');
     expect(refusal).toContain('support@d2');
+  });
+
+  it('says which run is missing instead of failing the page', async () => {
+    await gotoView(page, collector.url, '#/compare/runs?a=base&b=nosuch');
+    const refusal = await page.locator('[data-testid="refusal"]').innerText();
+    expect(refusal).toContain('Run not found');
+    expect(refusal).toContain('nosuch');
+    expect(await page.locator('#view').getAttribute('data-state')).toBe('ready');
+  });
+
+  it('refuses a score neither run carries and offers the scores they do carry', async () => {
+    await gotoView(page, collector.url, '#/compare/runs?a=base&b=cand&judge=nope');
+    expect(await page.locator('[data-testid="refusal"]').innerText()).toContain('Score by');
+    const select = page.locator('select[data-filter="score_by"]');
+    const options = await select.locator('option').allInnerTexts();
+    expect(options).toContain('grader@g1 · quality');
+    await select.selectOption({ label: 'grader@g1 · quality' });
+    await page.waitForFunction(() => location.hash.includes('judge=grader'));
+    await waitForView(page);
+    const d = perItem((i, r) => PLAN.cand.score(i, r) - PLAN.base.score(i, r));
+    expectShown((await page.locator('[data-testid="tile-score"]').innerText()).split('\n')[1]!, avg(d));
   });
 
   it('records a person\'s label from the trace page as an evaluation of judge human, version the annotator', async () => {

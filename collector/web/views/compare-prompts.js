@@ -7,8 +7,8 @@ import { dataTable } from '../table.js';
 import { chosenJudge, judgeKeys, judgeLabel, pickParams, scoreByField, stacked, tiles } from './common.js';
 
 const arrow = (a, b, format) => `${format(a)} → ${format(b)}`;
-const pp = (x) => (fmt.isNum(x) ? `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)} pp` : fmt.DASH);
-const ppInterval = (ci) => (Array.isArray(ci) ? `[${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]` : fmt.DASH);
+const pp = fmt.ppDelta;
+const ppInterval = fmt.ppInterval;
 const wlt = (x) => `${x.wins} / ${x.losses} / ${x.ties}`;
 
 /** Where the CI of b − a lies: above zero, below zero, or across it. */
@@ -78,7 +78,7 @@ export async function comparePromptsView({ path, params }) {
   ]);
   const forest = (title, rows, format, axisFormat, higherIsBetter = true) =>
     card(title, rows.length ? deltaForest({ rows, format, axisFormat, higherIsBetter, width: 620 }) : empty('Nothing to compare.'));
-  const signedUsd = (x) => (fmt.isNum(x) ? `${x > 0 ? '+' : x < 0 ? '-' : ''}${fmt.usd(Math.abs(x))}` : fmt.DASH);
+  const signedUsd = fmt.usdDelta;
   const charts = h(
     'div',
     { class: 'grid-2' },

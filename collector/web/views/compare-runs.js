@@ -5,12 +5,8 @@ import { filterBar } from '../filters.js';
 import * as fmt from '../format.js';
 import { traceHref } from '../router.js';
 import { dataTable } from '../table.js';
-import { chosenJudge, contentText, judgeKeys, judgeLabel, pickParams, scoreByField, stacked, tiles } from './common.js';
-import { runHref } from './runs.js';
-
-const pp = (x) => (fmt.isNum(x) ? `${x > 0 ? '+' : ''}${(x * 100).toFixed(1)} pp` : fmt.DASH);
-const ppInterval = (ci) => (Array.isArray(ci) ? `[${(ci[0] * 100).toFixed(1)}, ${(ci[1] * 100).toFixed(1)}]` : fmt.DASH);
-const signedUsd = (x) => (fmt.isNum(x) ? `${x > 0 ? '+' : x < 0 ? '-' : ''}${fmt.usd(Math.abs(x))}` : fmt.DASH);
+import { chosenJudge, contentText, JUDGE_KEYS, judgeKeys, judgeLabel, pickParams, scoreByField, stacked, tiles } from './common.js';
+import { defaultPair, runHref } from './runs.js';
 
 function coverageText(label, c) {
   if (!c) return `${label}: its dataset version is not stored here, so coverage is not checked.`;
@@ -25,9 +21,10 @@ export async function compareRunsView({ path, params }) {
   const header = pageHeader('Compare runs', 'Paired by dataset item, repeats averaged: every delta is candidate (b) − baseline (a), with its 95% CI.');
   if (runs.length < 2) return h('div', null, header, empty('Two runs are needed to compare.'));
   const ids = runs.map((r) => r.run_id);
-  const a = params.get('a') ?? ids[1];
-  const b = params.get('b') ?? ids.find((id) => id !== a);
-  const pair = runs.filter((r) => r.run_id === a || r.run_id === b);
+  const { a, b } = defaultPair(runs, { a: params.get('a') ?? undefined, b: params.get('b') ?? undefined });
+  // The list holds the newest runs only: a run picked by link may be older, so ask for it by name.
+  const listed = (id) => runs.find((r) => r.run_id === id);
+  const pair = (await Promise.all([a, b].map(async (id) => listed(id) ?? (await api('/api/runs', { run: id })).runs[0] ?? null))).filter(Boolean);
   const judges = judgeKeys(pair);
   const judge = chosenJudge(params, judges);
   const filters = filterBar(path, params, [
@@ -38,11 +35,14 @@ export async function compareRunsView({ path, params }) {
   if (a === b) return h('div', null, header, filters, empty('Pick two different runs.'));
   let c;
   try {
-    c = await api('/api/compare/runs', { a, b, ...(judge ?? {}), ...pickParams(params, ['items']) });
+    // A score the URL names that neither run carries goes to the API as named, which says so (400), rather than silently showing another.
+    c = await api('/api/compare/runs', { a, b, ...(judge ?? pickParams(params, JUDGE_KEYS)), ...pickParams(params, ['items']) });
   } catch (err) {
     // A refusal the reader can act on (other dataset contents, a run that is gone) is part of the page, not an error page.
     if (err instanceof ApiError && (err.status === 409 || err.status === 404 || err.status === 400)) {
-      return h('div', null, header, filters, h('div', { class: 'error-box', role: 'alert', 'data-testid': 'refusal' }, h('h2', null, err.status === 409 ? 'These runs cannot be paired' : 'Cannot compare'), h('p', null, err.message)));
+      const title = err.status === 409 ? 'These runs cannot be paired' : err.status === 404 ? 'Run not found' : 'Cannot compare';
+      const hint = err.status === 400 && judges.length > 0 ? h('p', null, 'Choose which score to compare with "Score by" above.') : null;
+      return h('div', null, header, filters, h('div', { class: 'error-box', role: 'alert', 'data-testid': 'refusal' }, h('h2', null, title), h('p', null, err.message), hint));
     }
     throw err;
   }
@@ -53,9 +53,9 @@ export async function compareRunsView({ path, params }) {
     c.score
       ? { label: `Δ score · ${judgeLabel(c.score)}`, value: fmt.delta(c.mean_delta), hint: `${fmt.interval(c.ci95)} · p ${fmt.pValue(c.p_value)}`, testid: 'tile-score' }
       : { label: 'Δ score', value: fmt.DASH, hint: 'not judged', testid: 'tile-score' },
-    { label: 'Δ pass rate', value: c.pass_rate ? pp(c.pass_rate.delta) : fmt.DASH, hint: c.pass_rate ? ppInterval(c.pass_rate.ci95) : 'no labels', testid: 'tile-pass' },
-    { label: 'Δ success', value: s ? pp(s.delta) : fmt.DASH, hint: s ? `${fmt.pct(s.rate_a)} → ${fmt.pct(s.rate_b)} ${ppInterval(s.ci95)}` : '', testid: 'tile-success' },
-    { label: 'Cost / success', value: cps ? `${fmt.usd(cps.a)} → ${fmt.usd(cps.b)}` : fmt.DASH, hint: cps ? `Δ ${signedUsd(cps.delta)} ${fmt.interval(cps.delta_ci95)}` : '', testid: 'tile-cps' },
+    { label: 'Δ pass rate', value: c.pass_rate ? fmt.ppDelta(c.pass_rate.delta) : fmt.DASH, hint: c.pass_rate ? fmt.ppInterval(c.pass_rate.ci95) : 'no labels', testid: 'tile-pass' },
+    { label: 'Δ success', value: s ? fmt.ppDelta(s.delta) : fmt.DASH, hint: s ? `${fmt.pct(s.rate_a)} → ${fmt.pct(s.rate_b)} ${fmt.ppInterval(s.ci95)}` : '', testid: 'tile-success' },
+    { label: 'Cost / success', value: cps ? `${fmt.usd(cps.a)} → ${fmt.usd(cps.b)}` : fmt.DASH, hint: cps ? `Δ ${fmt.usdDelta(cps.delta)} ${fmt.usdInterval(cps.delta_ci95)}` : '', testid: 'tile-cps' },
     { label: 'Δ latency', value: fmt.isNum(c.latency_ms.mean_delta) ? `${fmt.delta(c.latency_ms.mean_delta, 0)} ms` : fmt.DASH, hint: fmt.interval(c.latency_ms.ci95, 0), testid: 'tile-latency' },
   ]);
   const side = (x) => stacked(contentText(x.output), h('a', { class: 'mono', href: traceHref(x.trace_id) }, fmt.shortId(x.trace_id)));

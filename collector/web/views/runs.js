@@ -3,11 +3,31 @@ import { api } from '../api.js';
 import { card, empty, h, pageHeader } from '../dom.js';
 import { distinct, filterBar } from '../filters.js';
 import * as fmt from '../format.js';
-import { href, traceHref } from '../router.js';
+import { href, navigate, traceHref, withParams } from '../router.js';
 import { dataTable } from '../table.js';
 import { chosenJudge, contentText, judgeKeys, offsetPager, pickParams, sameJudge, scoreByField, stacked, tiles, TRACE_FILTER_KEYS } from './common.js';
 
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
+
+/**
+ * The pair a page starts with when the URL names none (runs newest first): the newest run
+ * as b with the newest older run on the same dataset version as a, since only such runs can
+ * be paired; else the two newest. A side the URL names is kept.
+ */
+export function defaultPair(runs, named = {}) {
+  const ids = runs.map((r) => r.run_id);
+  const same = (x, y) => x.dataset === y.dataset && x.dataset_version === y.dataset_version;
+  if (named.a || named.b) {
+    const fixed = runs.find((r) => r.run_id === (named.a ?? named.b));
+    const other = (fixed && runs.find((r) => r.run_id !== fixed.run_id && same(r, fixed)))?.run_id ?? ids.find((id) => id !== (named.a ?? named.b));
+    return named.a ? { a: named.a, b: named.b ?? other } : { a: other, b: named.b };
+  }
+  for (const [k, r] of runs.entries()) {
+    const older = runs.slice(k + 1).find((o) => same(o, r));
+    if (older) return { a: older.run_id, b: r.run_id };
+  }
+  return ids.length > 1 ? { a: ids[1], b: ids[0] } : { a: ids[0], b: undefined };
+}
 
 /** A configuration's request parameters as short text ("temperature 0.2 · max_tokens 300"). */
 export function paramsText(params) {
@@ -22,10 +42,33 @@ function configCell(r) {
   return stacked(h('span', { class: 'mono', title: c.config_hash }, `${c.config_hash.slice(0, 8)}${more}`), paramsText(c.params));
 }
 
+/** The configurations the runs used, as filter options: short hash and parameters. */
+function configOptions(runs) {
+  const seen = new Map();
+  for (const r of runs) for (const c of r.configs) seen.set(c.config_hash, { value: c.config_hash, label: `${c.config_hash.slice(0, 8)} · ${paramsText(c.params)}` });
+  return [...seen.values()].sort((x, y) => x.label.localeCompare(y.label));
+}
+
 const judgeOf = (r, judge) => (judge ? r.judges.find((j) => sameJudge(j, judge)) ?? null : null);
 
-function columns(judge) {
+/** A radio button that picks this run as side `key` (a or b) in the URL, so the choice is part of the link. */
+function pickCell(key, chosen, path, params) {
+  return (r) =>
+    h('input', {
+      type: 'radio',
+      name: `pick-${key}`,
+      value: r.run_id,
+      checked: r.run_id === chosen,
+      'aria-label': `${r.run_id} as ${key === 'a' ? 'baseline (a)' : 'candidate (b)'}`,
+      'data-testid': `pick-${key}`,
+      onchange: () => navigate(path, withParams(params, { [key]: r.run_id })),
+    });
+}
+
+function columns(judge, pick) {
   return [
+    { key: 'pick_a', label: 'A', title: 'baseline (a)', cell: pick.a },
+    { key: 'pick_b', label: 'B', title: 'candidate (b)', cell: pick.b },
     { key: 'run', label: 'Run', cell: (r) => h('a', { href: runHref(r.run_id) }, r.run_id) },
     { key: 'dataset', label: 'Dataset', cell: (r) => fmt.versioned(r.dataset, r.dataset_version) },
     { key: 'model', label: 'Model', cell: (r) => r.model || fmt.DASH },
@@ -54,27 +97,27 @@ function columns(judge) {
 export async function runsView({ path, params }) {
   const filter = pickParams(params, [...TRACE_FILTER_KEYS, 'config']);
   const { runs } = await api('/api/runs', filter);
-  const header = pageHeader('Runs', 'Experiment runs, newest first: repeats pooled, with their configuration and envelope. Pick two to compare item by item.');
+  const header = pageHeader('Runs', 'Experiment runs, newest first: repeats pooled, with their configuration and envelope. Pick a baseline (A) and a candidate (B) to compare item by item.');
   const judges = judgeKeys(runs);
   const judge = chosenJudge(params, judges);
-  const ids = runs.map((r) => r.run_id);
-  const a = params.get('a') ?? ids[1] ?? ids[0];
-  const b = params.get('b') ?? ids.find((id) => id !== a);
+  const { a, b } = defaultPair(runs, { a: params.get('a') ?? undefined, b: params.get('b') ?? undefined });
   const filters = filterBar(path, params, [
     { key: 'dataset', label: 'Dataset', options: distinct(runs, (r) => r.dataset) },
     { key: 'dataset_version', label: 'Dataset version', options: distinct(runs, (r) => r.dataset_version) },
     { key: 'model', label: 'Model', options: distinct(runs, (r) => r.model) },
+    { key: 'prompt', label: 'Prompt', options: distinct(runs, (r) => r.prompt) },
     { key: 'prompt_version', label: 'Prompt version', options: distinct(runs, (r) => r.prompt_version) },
+    { key: 'config', label: 'Configuration', options: configOptions(runs) },
     ...scoreByField(judges, judge),
-    { key: 'a', label: 'Baseline (a)', all: false, options: ids, value: a },
-    { key: 'b', label: 'Candidate (b)', all: false, options: ids, value: b },
   ]);
   const compare =
     a && b && a !== b
       ? h('a', { class: 'button primary', 'data-testid': 'compare-runs', href: href('/compare/runs', { a, b, ...(judge ?? {}) }) }, `Compare ${b} against ${a} →`)
       : null;
-  const body = runs.length ? dataTable({ columns: columns(judge), rows: runs, testid: 'runs' }) : empty('No run matches. runExperiment() records one; so does any span with evaltrace.run.id.');
-  return h('div', null, header, filters, card(null, compare ? h('p', null, compare) : null, body));
+  const pick = { a: pickCell('a', a, path, params), b: pickCell('b', b, path, params) };
+  const body = runs.length ? dataTable({ columns: columns(judge, pick), rows: runs, testid: 'runs' }) : empty('No run matches. runExperiment() records one; so does any span with evaltrace.run.id.');
+  const hint = runs.length > 1 && !compare ? h('p', { class: 'stat-note', 'data-testid': 'pick-hint' }, 'Pick two different runs: one as A (baseline), one as B (candidate).') : null;
+  return h('div', null, header, filters, card(null, compare ? h('p', null, compare) : hint, body));
 }
 
 const PAGE = 100;
