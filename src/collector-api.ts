@@ -24,6 +24,15 @@ export class EvaltraceRequestError extends Error {
   }
 }
 
+/** What to do when no collector answers, said the same wherever the SDK says it. */
+export const START_COLLECTOR_HINT = 'start one (npx @evaltrace/collector) or point the SDK at yours with init({ endpoint }) or OTEL_EXPORTER_OTLP_ENDPOINT';
+
+/** Why a fetch did not reach its server, in a word where Node gives one (ECONNREFUSED, ENOTFOUND). */
+export function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
 /** Sends a request to `path` and returns the JSON answer of a 2xx. */
 export async function collectorRequest<T>(path: string, init: { method?: string; body?: string; contentType?: string } = {}, conn: Connection = {}): Promise<T> {
   const endpoint = conn.endpoint ?? settings().endpoint;
@@ -36,10 +45,9 @@ export async function collectorRequest<T>(path: string, init: { method?: string;
   try {
     res = await fetch(url, { method: init.method ?? 'GET', headers, body: init.body });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (err as Error).message;
+    const reason = networkReason(err);
     throw new EvaltraceRequestError(
-      `evaltrace: no collector answers at ${endpoint} (${reason}); start one (npx @evaltrace/collector) or point the SDK at yours with init({ endpoint }) or OTEL_EXPORTER_OTLP_ENDPOINT`,
+      `evaltrace: no collector answers at ${endpoint} (${reason}); ${START_COLLECTOR_HINT}`,
       url,
       undefined,
       undefined,

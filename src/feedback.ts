@@ -7,8 +7,9 @@
  */
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { networkReason, START_COLLECTOR_HINT } from './collector-api.js';
 
-const WHERE = 'start one (npx @evaltrace/collector) or point the SDK at yours with init({ endpoint }) or OTEL_EXPORTER_OTLP_ENDPOINT';
+
 const KEY = 'set the key with init({ apiKey }) or EVALTRACE_API_KEY';
 
 function warn(message: string): void {
@@ -24,9 +25,8 @@ export function checkCollector(endpoint: string, apiKey: string | undefined): vo
       if (res.status === 401 || res.status === 403) warn(`evaltrace: the collector at ${endpoint} rejected the API key (HTTP ${res.status}); spans will be refused: ${KEY}`);
     })
     .catch((err: unknown) => {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code ?? cause?.message ?? (err as Error).message;
-      warn(`evaltrace: no collector answers at ${endpoint} (${reason}); spans are dropped until one does: ${WHERE}`);
+      const reason = networkReason(err);
+      warn(`evaltrace: no collector answers at ${endpoint} (${reason}); spans are dropped until one does: ${START_COLLECTOR_HINT}`);
     });
 }
 
@@ -55,7 +55,7 @@ export class ReportingExporter implements SpanExporter {
     const now = Date.now();
     if (now - this.lastReport < REPORT_EVERY_MS) return;
     const what = this.lastReport === -Infinity ? '' : ' in the last minute';
-    warn(`evaltrace: ${this.failed} spans could not be exported to ${this.url}${what} (${error?.message ?? 'export failed'}); ${WHERE}`);
+    warn(`evaltrace: ${this.failed} spans could not be exported to ${this.url}${what} (${error?.message ?? 'export failed'}); ${START_COLLECTOR_HINT}`);
     this.failed = 0;
     this.lastReport = now;
   }

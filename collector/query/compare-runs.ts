@@ -6,13 +6,13 @@
 import { HttpError, notFound } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import type { JudgeFilter } from './filters.js';
-import { RUN_OF, tracesSql } from './filters.js';
+import { IN_RUNS, RUN_OF, tracesSql } from './filters.js';
 import { pairedPassRate, type PairedPassRate } from '../stats/index.js';
 import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
 import type { Coverage } from './coverage.js';
 import { listRuns, runCoverage, type RunSummary } from './runs.js';
 import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
-import { TRACE_CONTENT_SQL } from './traces-sql.js';
+import { type TraceContent, traceContent } from './traces.js';
 
 export interface CompareRunsParams extends JudgeFilter {
   a: string;
@@ -82,7 +82,7 @@ export async function compareRuns(store: Store, project: string, q: CompareRunsP
     );
   }
   const params: QueryParams = { project, c_runs: [q.a, q.b] };
-  const tracesCte = `t AS (${tracesSql({}, params, `run_id != '' AND ${RUN_OF('run_id')} IN {c_runs:Array(String)}`)})`;
+  const tracesCte = `t AS (${tracesSql({}, params, IN_RUNS('c_runs'))})`;
   const score = pickScore(await scoreChoices(store, tracesCte, { ...params }, q), q);
   if (score) Object.assign(params, { s_judge: score.judge, s_version: score.judge_version, s_evaluation: score.evaluation });
   const rows = (await store.query<{ examples: ExampleTuple[] }>(exampleSql(tracesCte, score !== null, BY_RUN), params)).flatMap((m) =>
@@ -95,7 +95,7 @@ export async function compareRuns(store: Store, project: string, q: CompareRunsP
   const ranked = pairs.map(([x, y]) => itemDelta(x, y, score !== null)).sort((p, r) => rank(p.delta) - rank(r.delta) || (p.id < r.id ? -1 : 1));
   const shown = ranked.slice(0, q.items ?? 50);
   const [content, coverageA, coverageB] = await Promise.all([
-    itemContent(store, project, shown.flatMap((i) => [i.x.trace_id, i.y.trace_id])),
+    traceContent(store, project, shown.flatMap((i) => [i.x.trace_id, i.y.trace_id])),
     runCoverage(store, project, a),
     runCoverage(store, project, b),
   ]);
@@ -119,18 +119,7 @@ function itemDelta(x: ExampleRow, y: ExampleRow, scored: boolean) {
   return { id, x, y, metric: 'success_rate' as const, delta: y.n_success / y.n_traces - x.n_success / x.n_traces };
 }
 
-type Content = Map<string, { input: string | null; output: string | null }>;
-
-async function itemContent(store: Store, project: string, traceIds: string[]): Promise<Content> {
-  if (traceIds.length === 0) return new Map();
-  const rows = await store.query<{ trace_id: string; task_input: string; task_output: string; llm_input: string; llm_output: string }>(TRACE_CONTENT_SQL, {
-    project,
-    trace_ids: traceIds,
-  });
-  return new Map(rows.map((c) => [c.trace_id, { input: c.task_input || c.llm_input || null, output: c.task_output || c.llm_output || null }]));
-}
-
-function side(r: ExampleRow, content: Content): ItemSide {
+function side(r: ExampleRow, content: TraceContent): ItemSide {
   const c = content.get(r.trace_id);
   return {
     trace_id: r.trace_id,

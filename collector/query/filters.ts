@@ -37,6 +37,9 @@ export type JudgeFilter = z.infer<typeof JudgeFilterSchema>;
 /** The run a run id belongs to, as SQL over a run id column: runExperiment() tags repeat r of run R as `R/r`. */
 export const RUN_OF = (runId: string) => `replaceRegexpOne(${runId}, '/[0-9]+$', '')`;
 
+/** The traces of the runs listed in Array(String) parameter `param` (run ids less their /<repeat>). */
+export const IN_RUNS = (param: string) => `run_id != '' AND ${RUN_OF('run_id')} IN {${param}:Array(String)}`;
+
 const TRACE_COLUMNS = {
   dataset: 'dataset_k',
   dataset_version: 'dataset_version_k',

@@ -9,9 +9,10 @@ import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type Coverage, coverage } from './coverage.js';
 import { type Envelope, envelopeOfTraces } from './envelope.js';
-import { type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from './filters.js';
-import { TRACE_CONTENT_SQL, DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from './traces-sql.js';
-import { type GroupStats, type Grouping, groupStats } from './triples.js';
+import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from './filters.js';
+import { traceContent } from './traces.js';
+import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from './traces-sql.js';
+import { type GroupStats, type Grouping, groupStats, nsToIso } from './triples.js';
 
 export interface RunFilter extends TraceFilter, JudgeFilter {
   limit?: number;
@@ -56,7 +57,7 @@ function byRun(filter: { runs?: readonly string[] }, limit: number, params: Quer
   const terms = ["run_id != ''"];
   if (filter.runs) {
     params.r_runs = filter.runs;
-    terms.push(`${RUN_OF('run_id')} IN {r_runs:Array(String)}`);
+    terms.push(IN_RUNS('r_runs'));
   }
   return {
     inner: `${RUN_OF('run_id')} AS run, run_id AS repeat_id, example_id, end_ns`,
@@ -92,7 +93,7 @@ export async function listRuns(store: Store, project: string, f: RunFilter & { r
       ...r,
       success_rate: r.n_success / r.n_traces,
       started: r.first_seen,
-      finished: nsToIsoOrStart(end_ns, r.first_seen),
+      finished: nsToIso(end_ns),
       configs: configs.get(r.run_id) ?? [],
       code_version: env.get(ATTR.codeVersion) ?? null,
       seed: env.get(ATTR.seed) ?? null,
@@ -101,15 +102,10 @@ export async function listRuns(store: Store, project: string, f: RunFilter & { r
   });
 }
 
-function nsToIsoOrStart(ns: string, fallback: string): string {
-  const ms = Number(ns.slice(0, -6) || '0');
-  return ms > 0 ? new Date(ms).toISOString() : fallback;
-}
-
 /** The traces of the given runs as CTE t (trace_id, run). */
 function runTracesCte(runs: readonly string[], params: QueryParams, columns = ''): string {
   params.c_runs = runs;
-  return `t AS (SELECT trace_id, ${columns}${RUN_OF('run_id')} AS run FROM (${tracesSql({}, params, `run_id != '' AND ${RUN_OF('run_id')} IN {c_runs:Array(String)}`)}))`;
+  return `t AS (SELECT trace_id, ${columns}${RUN_OF('run_id')} AS run FROM (${tracesSql({}, params, IN_RUNS('c_runs'))}))`;
 }
 
 /** Per run, its LLM calls' configurations, most used first (judge calls are not the run's configuration). */
@@ -218,20 +214,14 @@ export async function getRun(store: Store, project: string, run: string, page: {
   ]);
   const names = new Map(judges.map((j) => [j.key, j]));
   const firstTraces = items.map((i) => i.trace_ids[0]!).filter(Boolean);
-  const content = firstTraces.length
-    ? await store.query<{ trace_id: string; task_input: string; task_output: string; llm_input: string; llm_output: string }>(TRACE_CONTENT_SQL, {
-        project,
-        trace_ids: firstTraces,
-      })
-    : [];
-  const contentOf = new Map(content.map((c) => [c.trace_id, c]));
+  const content = await traceContent(store, project, firstTraces);
   return {
     ...summary,
     ...envelope,
     coverage: covered,
     n_items: items[0]?.n_items ?? 0,
     items: items.map((i) => {
-      const c = contentOf.get(i.trace_ids[0] ?? '');
+      const c = content.get(i.trace_ids[0] ?? '');
       return {
         example_id: i.example_id,
         n_traces: i.n_traces,
@@ -240,8 +230,8 @@ export async function getRun(store: Store, project: string, run: string, page: {
         latency_ms: Number.isFinite(i.latency_ms) ? i.latency_ms : null,
         trace_ids: i.trace_ids,
         scores: itemScores(i.entries, names),
-        input: c?.task_input || c?.llm_input || null,
-        output: c?.task_output || c?.llm_output || null,
+        input: c?.input ?? null,
+        output: c?.output ?? null,
       };
     }),
   };

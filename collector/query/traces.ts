@@ -43,6 +43,15 @@ interface ContentRow {
   llm_output: string;
 }
 
+/** What a trace's listing shows as its input and output: the task's own, else the first LLM call's input and the last one's output. */
+export type TraceContent = Map<string, { input: string | null; output: string | null }>;
+
+export async function traceContent(store: Store, project: string, traceIds: readonly string[]): Promise<TraceContent> {
+  if (traceIds.length === 0) return new Map();
+  const rows = await store.query<ContentRow>(TRACE_CONTENT_SQL, { project, trace_ids: traceIds });
+  return new Map(rows.map((c) => [c.trace_id, { input: c.task_input || c.llm_input || null, output: c.task_output || c.llm_output || null }]));
+}
+
 function summaryJson(r: SummaryRow) {
   return {
     trace_id: r.trace_id,
@@ -85,15 +94,9 @@ export async function listTraces(
     params,
   );
   const pageRows = rows.slice(0, page.limit);
-  const content = pageRows.length
-    ? await store.query<ContentRow>(TRACE_CONTENT_SQL, { project, trace_ids: pageRows.map((r) => r.trace_id) })
-    : [];
-  const byId = new Map(content.map((c) => [c.trace_id, c]));
+  const content = await traceContent(store, project, pageRows.map((r) => r.trace_id));
   return {
-    traces: pageRows.map((r) => {
-      const c = byId.get(r.trace_id);
-      return { ...summaryJson(r), input: c?.task_input || c?.llm_input || null, output: c?.task_output || c?.llm_output || null };
-    }),
+    traces: pageRows.map((r) => ({ ...summaryJson(r), input: content.get(r.trace_id)?.input ?? null, output: content.get(r.trace_id)?.output ?? null })),
     next_cursor: rows.length > page.limit ? (pageRows.at(-1)?.trace_id ?? null) : null,
   };
 }
