@@ -24,19 +24,30 @@ function cli(args: string[]): Promise<Run> {
   });
 }
 
-/** The demo as a newcomer runs it: the real bin, serving after the data is in; resolves with what it printed so far. */
-function startDemo(dataDir: string): Promise<{ child: ChildProcess; stdout: string; stderr: string }> {
+/** What the demo has printed so far; stderr keeps growing after stdout says it serves, as the two pipes are read independently. */
+interface Printed {
+  stdout: string;
+  stderr: string;
+}
+
+/** The demo as a newcomer runs it: the real bin, serving after the data is in. */
+function startDemo(dataDir: string): Promise<{ child: ChildProcess; printed: Printed }> {
   const child = spawn(process.execPath, [BIN, 'demo', '--port', '0', '--data', dataDir], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const printed: Printed = { stdout: '', stderr: '' };
+  child.stderr!.on('data', (c: Buffer) => (printed.stderr += c.toString()));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (stdout.includes('until Ctrl-C')) resolve({ child, stdout, stderr });
+      printed.stdout += c.toString();
+      if (printed.stdout.includes('until Ctrl-C')) resolve({ child, printed });
     });
-    child.once('exit', (code) => reject(new Error(`demo exited ${code} before serving:\n${stdout}\n${stderr}`)));
+    child.once('exit', (code) => reject(new Error(`demo exited ${code} before serving:\n${printed.stdout}\n${printed.stderr}`)));
   });
+}
+
+/** Waits up to 10 s for what the demo wrote to stderr before its report to arrive through that pipe. */
+async function stderrWhen(printed: Printed, done: (stderr: string) => boolean): Promise<string> {
+  for (let waited = 0; waited < 10_000 && !done(printed.stderr); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  return printed.stderr;
 }
 
 const linkOf = (stdout: string, name: string) => stdout.match(new RegExp(`^  ${name} +(http\\S+)$`, 'm'))?.[1];
@@ -45,7 +56,7 @@ type Json = any;
 describe('evaltrace demo: one command fills every dashboard page', () => {
   let child: ChildProcess;
   let stdout: string;
-  let stderr: string;
+  let printed: Printed;
   let origin: string;
   let browser: Browser;
   let page: Page;
@@ -53,7 +64,8 @@ describe('evaltrace demo: one command fills every dashboard page', () => {
   const api = async (path: string): Promise<Json> => (await fetch(origin + path)).json();
 
   beforeAll(async () => {
-    ({ child, stdout, stderr } = await startDemo(join(mkdtempSync(join(tmpdir(), 'evaltrace-demo-')), 'demo')));
+    ({ child, printed } = await startDemo(join(mkdtempSync(join(tmpdir(), 'evaltrace-demo-')), 'demo')));
+    stdout = printed.stdout;
     origin = new URL(linkOf(stdout, 'triples')!).origin;
     browser = await launchBrowser();
     ({ page, problems } = await openPage(browser, origin));
@@ -64,9 +76,10 @@ describe('evaltrace demo: one command fills every dashboard page', () => {
     child?.kill('SIGTERM');
   });
 
-  it('reports the run, shows progress on stderr and prints a link for every page', () => {
+  it('reports the run, shows progress on stderr and prints a link for every page', async () => {
     expect(stdout).toMatch(/^evaltrace demo: 792 tasks \(\d+ failed/m);
     // Not a terminal: one progress line per tenth of each phase, ending at 100%.
+    const stderr = await stderrWhen(printed, (s) => (s.match(/100% 792\/792/g) ?? []).length >= 3);
     expect(stderr.match(/100% 792\/792/g)).toHaveLength(3);
     for (const name of ['triples', 'prompt versions', 'compare prompts', 'compare judges', 'runs', 'compare runs', 'datasets', 'traces', 'a trace the judges disagree on', 'gate decision \\(API\\)', 'release card \\(API\\)']) {
       expect(linkOf(stdout, name), name).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
