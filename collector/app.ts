@@ -8,6 +8,7 @@ import { Metrics } from './metrics.js';
 import { Compactor } from './compaction/compactor.js';
 import { annotationRoutes } from './routes/annotations.js';
 import { apiRoutes } from './routes/api.js';
+import { promptRegistryRoutes } from './routes/prompt-registry.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { gateRoutes } from './routes/gates.js';
 import { serveOpenApi, validationHook } from './routes/openapi.js';
@@ -88,6 +89,7 @@ export function createApp(store: Store, config: Config): App {
   hono.route('/', releaseRoutes(store));
   hono.route('/', runRoutes(store));
   hono.route('/', datasetRoutes(store));
+  hono.route('/', promptRegistryRoutes(store));
   hono.route('/', annotationRoutes(store, ingest));
   serveOpenApi(hono);
   hono.route('/', webRoutes());

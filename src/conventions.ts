@@ -5,3 +5,4 @@
  */
 export * from './attributes.js';
 export * from './pricing.js';
+export * from './template-version.js';

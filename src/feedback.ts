@@ -8,13 +8,11 @@
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { networkReason, START_COLLECTOR_HINT } from './collector-api.js';
+import { warn } from './warn.js';
 
 
 const KEY = 'set the key with init({ apiKey }) or EVALTRACE_API_KEY';
 
-function warn(message: string): void {
-  process.emitWarning(message, 'EvaltraceWarning');
-}
 
 /** Asks the collector once, in the background, whether it answers and takes the key; warns if not. Never throws. */
 export function checkCollector(endpoint: string, apiKey: string | undefined): void {

@@ -4,6 +4,7 @@ export { wrap } from './wrap/index.js';
 export { task, type TaskHandle, type TaskMeta } from './task.js';
 export { withVersions, type Versions } from './context.js';
 export { definePrompt, type Prompt, type Rendered, type Template, type TemplateMessage } from './prompt.js';
+export { getPrompt, type GetPromptOptions, prompts, type PushedPrompt, type RegistryPrompt } from './prompt-registry.js';
 export { recordEvaluation, type EvaluationInput, type EvaluationResult, type Judge } from './evaluation.js';
 export { judgeTraces, type JudgeSummary, type JudgeTracesOptions } from './judge.js';
 export { listTraces, type StoredTrace, type TraceFilter } from './traces.js';

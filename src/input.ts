@@ -1,4 +1,5 @@
 import type { RecordedVersions } from './context.js';
+import { warn } from './warn.js';
 
 /**
  * The one place that reads the versions an app passes to task(),
@@ -47,7 +48,7 @@ export const warnOnce: Report = (p) => {
   const key = `${p.caller}\0${p.field}\0${p.expected}\0${p.outcome}`;
   if (reported.has(key)) return;
   reported.add(key);
-  process.emitWarning(`${describe(p)} — ${p.outcome}`, 'EvaltraceWarning');
+  warn(`${describe(p)} — ${p.outcome}`);
 };
 
 /** For batch tools (judgeTraces) that should stop before doing any work on a bad shape. */

@@ -1,13 +1,7 @@
-import { createHash } from 'node:crypto';
 import { stampPrompt } from './context.js';
+import { type Template, type TemplateMessage, templateVersion } from './template-version.js';
 
-export interface TemplateMessage {
-  role: string;
-  content: string;
-}
-
-/** A prompt template: one string, or chat messages whose contents are templates. */
-export type Template = string | readonly TemplateMessage[];
+export type { Template, TemplateMessage };
 
 export type Rendered<T extends Template> = T extends string ? string : TemplateMessage[];
 
@@ -27,7 +21,7 @@ const PLACEHOLDER = /\{\{\s*([\w.-]+)\s*\}\}/g;
 
 export function definePrompt<const T extends Template>(spec: { name: string; version?: string; template: T }): Prompt<T> {
   if (!spec.name) throw new TypeError('definePrompt: name is required');
-  const version = spec.version ?? templateHash(spec.template);
+  const version = spec.version ?? templateVersion(spec.template);
   const prompt: Prompt<T> = {
     name: spec.name,
     version,
@@ -45,9 +39,4 @@ export function definePrompt<const T extends Template>(spec: { name: string; ver
     },
   };
   return Object.freeze(prompt);
-}
-
-function templateHash(template: Template): string {
-  const canonical = typeof template === 'string' ? template : JSON.stringify(template.map((m) => [m.role, m.content]));
-  return `sha256:${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`;
 }

@@ -5,6 +5,7 @@
  */
 import { HttpError } from '../errors.js';
 import { toClickHouseTime, nowMicros, toIso } from '../gates/clock.js';
+import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
 import { type Item, type ItemInput, itemOf, normalizeItems, type StoredItemRow } from './items.js';
 
@@ -40,14 +41,7 @@ SELECT dataset, version, label, content_hash, item_count, toUnixTimestamp64Micro
 FROM dataset_versions WHERE project = {project:String}`;
 
 /** Writes of one dataset run one at a time in this process: a label's check and its write are not interleaved. */
-const queues = new Map<string, Promise<unknown>>();
-function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const run = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
-  const tail = run.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => queues.get(key) === tail && queues.delete(key));
-  return run;
-}
+const serialized = serializer();
 
 export async function listVersions(store: Store, project: string, dataset?: string): Promise<DatasetVersion[]> {
   const rows = await store.query<VersionRow>(

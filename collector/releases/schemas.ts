@@ -1,5 +1,6 @@
 /** Request and response schemas of the release registry (validation, /openapi.json and the TS types). */
 import { z } from '@hono/zod-openapi';
+import { LabelSchema } from '../prompts/names.js';
 
 const text = z.string().trim().min(1).max(512);
 
@@ -56,6 +57,13 @@ export const PromoteSchema = z
     reason: text.openapi({ example: 'gate passed on support-qa 2026-10' }),
     gate_decision_id: z.uuid().optional().openapi({ description: 'a gate decision that said promote for this configuration' }),
     override: z.boolean().optional().openapi({ description: 'promote without a promote decision; approver and reason are recorded with override = true' }),
+    prompt_label: z
+      .union([LabelSchema, z.literal(false)])
+      .optional()
+      .openapi({
+        description:
+          "the registry label to move to the release's prompt version; default the stage reached (staging, production) when the prompt is in the registry; false moves none",
+      }),
   })
   .strict()
   .openapi('PromoteRelease');
@@ -95,15 +103,21 @@ export type Release = z.infer<typeof ReleaseSchema>;
 
 export const ReleaseListSchema = z.object({ releases: z.array(ReleaseSchema) }).openapi('ReleaseList');
 
+const PromptLabelMoveSchema = z
+  .object({ prompt: z.string(), label: z.string(), from: z.string().nullable(), to: z.string(), moved: z.boolean().openapi({ description: 'false when the label was already there' }) })
+  .nullable()
+  .openapi('PromptLabelMove', { description: "the registry label moved to the release's prompt version; null when the prompt is not in the registry or none was asked" });
+
 export const TransitionResultSchema = z
   .object({
     release: ReleaseSchema,
     superseded: z.array(ReleaseSchema).openapi({ description: 'production releases of the same name archived by this promotion' }),
+    prompt_label: PromptLabelMoveSchema,
   })
   .openapi('PromoteResult');
 
 export const RollbackResultSchema = z
-  .object({ rolled_back: ReleaseSchema, restored: ReleaseSchema })
+  .object({ rolled_back: ReleaseSchema, restored: ReleaseSchema, prompt_label: PromptLabelMoveSchema })
   .openapi('RollbackResult');
 
 const ConsideredSchema = z.object({ release_id: z.string(), qualifies: z.boolean(), reason: z.string() });

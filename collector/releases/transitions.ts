@@ -5,23 +5,15 @@
  */
 import { notFound } from '../errors.js';
 import { getDecision } from '../gates/decisions.js';
+import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
 import { checkGate, LifecycleError, nextStage } from './lifecycle.js';
 import { appendEvents, insertRelease, loadRelease, loadReleases, type NewEvent } from './registry.js';
+import { labelFor, movePromptLabel, type PromptLabelMove, registeredVersion } from './prompt-labels.js';
 import { findRollbackCandidate } from './rollback.js';
 import type { PromoteRequest, Release, ReleaseConfig, RollbackRequest } from './schemas.js';
 
-const queues = new Map<string, Promise<unknown>>();
-
-function serialized<T>(key: string, task: () => Promise<T>): Promise<T> {
-  const run = (queues.get(key) ?? Promise.resolve()).then(task, task);
-  const tail = run.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => {
-    if (queues.get(key) === tail) queues.delete(key);
-  });
-  return run;
-}
+const serialized = serializer();
 
 const lockKey = (project: string, name: string) => `${project}\u0000${name}`;
 
@@ -36,6 +28,7 @@ export async function registerRelease(
   project: string,
   body: { name: string; config: ReleaseConfig; created_by: string; reason?: string },
 ): Promise<Release> {
+  await registeredVersion(store, project, body.config);
   const id = await insertRelease(store, project, { name: body.name, config: body.config, createdBy: body.created_by, reason: body.reason ?? 'registered' });
   return mustLoad(store, project, id);
 }
@@ -46,7 +39,7 @@ export async function promoteRelease(
   project: string,
   id: string,
   body: PromoteRequest,
-): Promise<{ release: Release; superseded: Release[] }> {
+): Promise<{ release: Release; superseded: Release[]; prompt_label: PromptLabelMove | null }> {
   const name = (await mustLoad(store, project, id)).name;
   return serialized(lockKey(project, name), async () => {
     const release = await mustLoad(store, project, id);
@@ -54,6 +47,11 @@ export async function promoteRelease(
     const override = body.override === true;
     const decision = body.gate_decision_id === undefined ? null : await getDecision(store, project, body.gate_decision_id);
     checkGate(release, body.gate_decision_id, decision, override);
+    const label = labelFor(to, body.prompt_label);
+    const registered = label === null ? null : await registeredVersion(store, project, release.config);
+    if (registered === null && typeof body.prompt_label === 'string') {
+      throw new LifecycleError(422, 'prompt_not_registered', `prompt_label ${body.prompt_label}: prompt ${release.config.prompt} is not in the prompt registry, so it has no labels to move`);
+    }
     const approval = { approver: body.approver, gateDecisionId: body.gate_decision_id ?? null, override };
     const previous = to === 'production' ? (await loadReleases(store, project, { name })).filter((r) => r.stage === 'production') : [];
     const events: NewEvent[] = previous.map((p) => ({
@@ -66,9 +64,11 @@ export async function promoteRelease(
     }));
     events.push({ release, action: 'promote', from: release.stage, to, reason: body.reason, ...approval });
     await appendEvents(store, project, events);
+    const reason = `release ${release.id} (${release.name}) promoted to ${to}: ${body.reason}`;
     return {
       release: await mustLoad(store, project, id),
       superseded: await Promise.all(previous.map((p) => mustLoad(store, project, p.id))),
+      prompt_label: registered && label ? await movePromptLabel(store, project, release, registered, label, { approver: body.approver, reason }) : null,
     };
   });
 }
@@ -79,7 +79,7 @@ export async function rollbackRelease(
   project: string,
   id: string,
   body: RollbackRequest,
-): Promise<{ rolled_back: Release; restored: Release }> {
+): Promise<{ rolled_back: Release; restored: Release; prompt_label: PromptLabelMove | null }> {
   const name = (await mustLoad(store, project, id)).name;
   return serialized(lockKey(project, name), async () => {
     const releases = await loadReleases(store, project, { name });
@@ -90,6 +90,7 @@ export async function rollbackRelease(
     const found = await findRollbackCandidate(store, project, name, releases);
     if (!found.candidate) throw new LifecycleError(409, 'no_rollback_candidate', `cannot roll back release ${id}: ${found.reason}`);
     const target = found.candidate.release;
+    const registered = await registeredVersion(store, project, target.config, 'skip');
     await appendEvents(store, project, [
       { release, action: 'rollback', from: 'production', to: 'archived', approver: body.approver, reason: body.reason, gateDecisionId: null, override: false },
       {
@@ -103,6 +104,11 @@ export async function rollbackRelease(
         override: false,
       },
     ]);
-    return { rolled_back: await mustLoad(store, project, id), restored: await mustLoad(store, project, target.id) };
+    const reason = `release ${target.id} (${name}) restored by the rollback of release ${id}: ${body.reason}`;
+    return {
+      rolled_back: await mustLoad(store, project, id),
+      restored: await mustLoad(store, project, target.id),
+      prompt_label: registered ? await movePromptLabel(store, project, target, registered, 'production', { approver: body.approver, reason }) : null,
+    };
   });
 }

@@ -1,7 +1,7 @@
 /** Parameter values bound server-side into `{name:Type}` placeholders; never concatenated into SQL. */
 export type QueryParams = Record<string, string | number | boolean | readonly string[] | readonly number[]>;
 
-export type Table = 'spans' | 'evaluations' | 'decisions' | 'releases' | 'release_events' | 'dataset_items' | 'dataset_versions';
+export type Table = 'spans' | 'evaluations' | 'decisions' | 'releases' | 'release_events' | 'dataset_items' | 'dataset_versions' | 'prompt_versions' | 'prompt_label_events';
 
 /**
  * The one store interface both drivers implement (embedded chdb, ClickHouse
