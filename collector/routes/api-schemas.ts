@@ -50,6 +50,15 @@ export const CompareJudgesQuery = TraceFilterSchema.extend({
   .strict()
   .refine(differ, differentVersions('judge'));
 
+export const AlignmentQuery = TraceFilterSchema.extend({
+  judge: name.openapi({ description: 'the judge whose versions are ranked', example: 'helpfulness-judge' }),
+  evaluation: name.openapi({ description: 'its evaluation name', example: 'quality' }),
+  reference: name.default('human').openapi({ description: 'the judge taken as the truth; default human (people’s labels)' }),
+  reference_version: name.optional().openapi({ description: 'the reference’s version (for human, the annotator); needed when it has several', example: 'alice' }),
+  reference_evaluation: name.optional().openapi({ description: 'the reference’s evaluation name when it differs' }),
+  min_labels: z.coerce.number().int().min(1).max(100_000).default(10).openapi({ description: 'traces labelled by both that a version needs to be ranked' }),
+}).strict();
+
 export const TraceParams = z.object({ traceId: z.string().openapi({ param: { name: 'traceId', in: 'path' }, example: '0af7651916cd43dd8448eb211c80319c' }) });
 
 // ---------------------------------------------------------------------------
@@ -255,6 +264,37 @@ export const ComparePromptsResponse = z
     ),
   })
   .openapi('PromptComparison');
+
+export const AlignmentResponse = z
+  .object({
+    judge: z.string(),
+    evaluation: z.string(),
+    reference: z.string(),
+    reference_version: z.string(),
+    reference_evaluation: z.string(),
+    reference_versions: z.array(z.string()).openapi({ description: 'the reference’s versions on that evaluation (annotators, for human)' }),
+    min_labels: z.number(),
+    versions: z.array(
+      z.object({
+        version: z.string(),
+        n_labeled: z.number(),
+        ranked: z.boolean(),
+        reason: z.string().nullable().openapi({ description: 'why the numbers are null: too few labels, or an undefined kappa' }),
+        agreement: num,
+        cohen_kappa: num,
+        precision: num.openapi({ description: 'of the traces this version passed, the share the reference passed' }),
+        recall: num.openapi({ description: 'of the traces the reference passed, the share this version passed' }),
+        f1: num,
+        n_scored: z.number(),
+        mean_delta: num.openapi({ description: 'mean of this version’s score − the reference’s' }),
+        ci95: ci,
+        confusion: Confusion,
+      }),
+    ),
+    best: z.string().nullable(),
+    best_reason: z.string(),
+  })
+  .openapi('JudgeAlignment');
 
 export const CompareJudgesResponse = z
   .object({

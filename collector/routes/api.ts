@@ -4,6 +4,7 @@ import type { AppEnv } from '../auth.js';
 import { notFound } from '../errors.js';
 import { comparePrompts } from '../query/compare-prompts.js';
 import { compareJudges } from '../query/compare-judges.js';
+import { judgeAlignment } from '../query/judge-alignment.js';
 import {
   comparePromptRecords,
   CONTENT_TYPES,
@@ -19,6 +20,8 @@ import { getTrace, listTraces } from '../query/traces.js';
 import { triples } from '../query/triples.js';
 import type { Store } from '../store/types.js';
 import {
+  AlignmentQuery,
+  AlignmentResponse,
   CompareJudgesQuery,
   CompareJudgesResponse,
   ComparePromptsQuery,
@@ -82,6 +85,12 @@ const routes = {
     CompareJudgesResponse,
     true,
   ),
+  alignment: jsonRoute(
+    '/api/judges/alignment',
+    'Every version of a judge against a reference (default human labels): agreement, kappa, precision/recall, mean delta; ranked, with the best',
+    AlignmentQuery,
+    AlignmentResponse,
+  ),
 };
 
 const traceRoute = createRoute({
@@ -126,6 +135,8 @@ export function apiRoutes(store: Store): OpenAPIHono<AppEnv> {
     if (!trace) throw notFound(`trace ${id} not found`);
     return c.json(trace, 200);
   });
+
+  app.openapi(routes.alignment, async (c) => c.json(await judgeAlignment(store, c.get('project'), c.req.valid('query')), 200));
 
   app.openapi(routes.prompts, async (c) => c.json(await promptReport(store, c.get('project'), c.req.valid('query')), 200));
 

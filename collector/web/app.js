@@ -1,6 +1,7 @@
 import { ApiError, forgetKey, storedKey } from './api.js';
 import { h } from './dom.js';
 import { currentRoute, navigate } from './router.js';
+import { alignmentView } from './views/alignment.js';
 import { compareJudgesView } from './views/compare-judges.js';
 import { comparePromptsView } from './views/compare-prompts.js';
 import { compareRunsView } from './views/compare-runs.js';
@@ -17,6 +18,7 @@ const ROUTES = [
   { pattern: /^\/prompts$/, nav: 'prompts', title: 'Prompt versions', view: promptsView },
   { pattern: /^\/compare\/prompts$/, nav: 'compare-prompts', title: 'Compare prompts', view: comparePromptsView },
   { pattern: /^\/compare\/judges$/, nav: 'compare-judges', title: 'Compare judges', view: compareJudgesView },
+  { pattern: /^\/alignment$/, nav: 'alignment', title: 'Judge alignment', view: alignmentView },
   { pattern: /^\/traces$/, nav: 'traces', title: 'Traces', view: tracesView },
   { pattern: /^\/traces\/([0-9a-fA-F]{32})$/, nav: 'traces', title: 'Trace', view: traceView },
   { pattern: /^\/runs$/, nav: 'runs', title: 'Runs', view: runsView },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
-import type { Telemetry } from '../../src/index.js';
+import { recordEvaluation, type Telemetry } from '../../src/index.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { ITEMS, PLAN, REPEATS, sendRuns } from '../helpers/runs-plan.js';
 import type { MockLlm } from '../sdk/helpers/mock-llm.js';
@@ -78,6 +78,48 @@ describe('human annotations', () => {
     const none = await call('GET', '/api/compare/judges?judge=grader&b=g1&reference=human&a=nobody&evaluation=quality&run=base');
     expect(none.body).toMatchObject({ n_labeled: 0, alignment: null, alignment_reason: expect.stringContaining('no trace') });
     expect((await call('GET', '/api/compare/judges?judge=grader&b=g1&reference=human&a=alice')).status).toBe(400);
+  });
+
+  it('ranks every version of a judge by its agreement with a person, and answers null with a reason where labels are too few', async () => {
+    // g2 passes items 0–6 (alice: 0–7); g3 judged only 3 traces.
+    const g2Passes = (i: number) => i < 7;
+    for (const t of traces) {
+      recordEvaluation({ target: { traceId: t.trace_id, spanId: t.span_id }, judge: { name: 'grader', version: 'g2' }, score: g2Passes(item(t)) ? 1 : 0, label: g2Passes(item(t)) ? 'pass' : 'fail' });
+    }
+    for (const t of traces.slice(0, 3)) recordEvaluation({ target: { traceId: t.trace_id, spanId: t.span_id }, judge: { name: 'grader', version: 'g3' }, score: 1, label: 'pass' });
+    await telemetry.flush();
+
+    const kappaOf = (judgePasses: (i: number, r: number) => boolean) => {
+      const c = { pp: 0, pf: 0, fp: 0, ff: 0 };
+      for (let i = 0; i < ITEMS; i++) {
+        for (let r = 1; r <= REPEATS; r++) c[`${alicePasses(i) ? 'p' : 'f'}${judgePasses(i, r) ? 'p' : 'f'}` as keyof typeof c] += 1;
+      }
+      const n = c.pp + c.pf + c.fp + c.ff;
+      const po = (c.pp + c.ff) / n;
+      const pe = ((c.pp + c.pf) / n) * ((c.pp + c.fp) / n) + ((c.fp + c.ff) / n) * ((c.pf + c.ff) / n);
+      return { kappa: (po - pe) / (1 - pe), agreement: po };
+    };
+    const g1 = kappaOf((i, r) => PLAN.base.score(i, r) >= 0.5);
+    const g2 = kappaOf((i) => g2Passes(i));
+
+    const { status, body } = await call('GET', '/api/judges/alignment?judge=grader&evaluation=quality&reference_version=alice&run=base');
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body).toMatchObject({ reference: 'human', reference_version: 'alice', reference_versions: ['alice', 'bob'], min_labels: 10 });
+    const byVersion = Object.fromEntries(body.versions.map((v: any) => [v.version, v]));
+    expect(byVersion.g1.cohen_kappa).toBeCloseTo(g1.kappa, 12);
+    expect(byVersion.g2.cohen_kappa).toBeCloseTo(g2.kappa, 12);
+    expect(byVersion.g2.agreement).toBeCloseTo(g2.agreement, 12);
+    expect(byVersion.g3).toMatchObject({ ranked: false, n_labeled: 3, cohen_kappa: null, agreement: null, reason: expect.stringContaining('at least 10') });
+    expect(body.versions.map((v: any) => v.version)).toEqual([...(g2.kappa > g1.kappa ? ['g2', 'g1'] : ['g1', 'g2']), 'g3']);
+    expect(body.best).toBe(g2.kappa > g1.kappa ? 'g2' : 'g1');
+    expect(body.best_reason).toContain("highest Cohen's kappa with human alice");
+
+    const few = await call('GET', '/api/judges/alignment?judge=grader&evaluation=quality&reference_version=alice&run=base&min_labels=1000');
+    expect(few.body).toMatchObject({ best: null, best_reason: expect.stringContaining('1000 traces') });
+    const ambiguous = await call('GET', '/api/judges/alignment?judge=grader&evaluation=quality');
+    expect(ambiguous.status).toBe(400);
+    expect(ambiguous.body.error.message).toContain('alice, bob');
+    expect((await call('GET', '/api/judges/alignment?judge=nobody&evaluation=quality&reference_version=alice')).status).toBe(404);
   });
 
   it('lets a newer label by the same person replace the older one, and stores a retried request once', async () => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
-import type { Telemetry } from '../../src/index.js';
+import { recordEvaluation, type Telemetry } from '../../src/index.js';
 import { avg, sampleSd, T975 } from '../analytics/expected.js';
 import { firstLine, gotoView, launchBrowser, openPage, screenshot, secondLine, shownNumber, tableRows, waitForView } from '../helpers/browser.js';
 import { startTestCollector } from '../helpers/collector.js';
@@ -168,5 +168,37 @@ describe('runs pages in a real browser', () => {
     await page.locator('[data-testid="annotation-form"] button[type="submit"]').click();
     await page.waitForFunction((prev) => document.querySelector('[data-testid="queue-trace"]')?.getAttribute('href') !== prev, first);
     expect(await queue()).toBe(ITEMS * REPEATS - 1);
+  });
+
+  it('shows which judge version agrees best with a person, with the numbers the API gives and the reason a version is not ranked', async () => {
+    const { traces } = (await (await fetch(`${collector.url}/api/traces?run=cand&limit=1000`)).json()) as { traces: Array<{ trace_id: string; span_id: string; example_id: string }> };
+    for (const t of traces) {
+      const res = await fetch(`${collector.url}/api/annotations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ trace_id: t.trace_id, annotator: 'erin', label: Number(t.example_id.slice(1)) < 5 ? 'pass' : 'fail' }),
+      });
+      expect(res.status).toBe(201);
+    }
+    for (const t of traces.slice(0, 2)) recordEvaluation({ target: { traceId: t.trace_id, spanId: t.span_id }, judge: { name: 'grader', version: 'g2' }, score: 1, label: 'pass' });
+    await telemetry.flush();
+    const api = (await (await fetch(`${collector.url}/api/judges/alignment?judge=grader&evaluation=quality&reference_version=erin&run=cand`)).json()) as any;
+    expect(api.best).toBe('g1');
+
+    await gotoView(page, collector.url, '#/alignment?judge=grader&evaluation=quality&reference_version=erin&run=cand');
+    expect(await page.locator('[data-testid="tile-best"] .tile-value').innerText()).toBe('g1');
+    const rows = await tableRows(page, 'alignment');
+    expect(rows.map((r) => r.version!.replace(/\s+/g, ' '))).toEqual(['g1 agrees best', 'g2']);
+    const g1 = api.versions[0];
+    expectShown(rows[0]!.kappa!, g1.cohen_kappa);
+    expectShown(rows[0]!.agreement!, g1.agreement * 100);
+    expect(rows[0]!.n).toBe(String(g1.n_labeled));
+    expect(rows[1]!.why).toContain('only 2 traces carry a pass/fail from both human erin and grader g2');
+    expect(problems).toEqual([]);
+    await screenshot(page, 'alignment');
+
+    await page.locator('[data-version="g1"] a', { hasText: 'disagreements' }).click();
+    await waitForView(page);
+    expectShown(await page.locator('[data-testid="tile-kappa"] .tile-value').innerText(), g1.cohen_kappa);
   });
 });

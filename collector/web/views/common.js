@@ -112,3 +112,14 @@ export function offsetPager(path, params, offset, size, total) {
     offset + size < total ? h('a', { href: href(path, withParams(params, { offset: offset + size })), 'data-testid': 'next-page' }, 'Next →') : null,
   );
 }
+
+/** Landis and Koch's names for bands of kappa. */
+export function kappaWords(k) {
+  if (!fmt.isNum(k)) return null;
+  if (k < 0) return 'worse than chance';
+  if (k <= 0.2) return 'slight agreement';
+  if (k <= 0.4) return 'fair agreement';
+  if (k <= 0.6) return 'moderate agreement';
+  if (k <= 0.8) return 'substantial agreement';
+  return 'almost perfect agreement';
+}

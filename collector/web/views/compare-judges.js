@@ -5,20 +5,9 @@ import { distinct, filterBar } from '../filters.js';
 import * as fmt from '../format.js';
 import { href, traceHref, withParams } from '../router.js';
 import { dataTable } from '../table.js';
-import { judgeKeys, passBadge, pickParams, TRACE_FILTER_KEYS, tiles, traceFilterFields, tripleLabeler } from './common.js';
+import { judgeKeys, kappaWords, passBadge, pickParams, TRACE_FILTER_KEYS, tiles, traceFilterFields, tripleLabeler } from './common.js';
 
 const PAGE = 50;
-
-/** Landis and Koch's names for bands of kappa. */
-function kappaWords(k) {
-  if (!fmt.isNum(k)) return null;
-  if (k < 0) return 'worse than chance';
-  if (k <= 0.2) return 'slight agreement';
-  if (k <= 0.4) return 'fair agreement';
-  if (k <= 0.6) return 'moderate agreement';
-  if (k <= 0.8) return 'substantial agreement';
-  return 'almost perfect agreement';
-}
 
 function verdict(version, passed, label, score, explanation) {
   return h(
@@ -69,21 +58,25 @@ export async function compareJudgesView({ path, params }) {
   const judge = params.get('judge') ?? names[0];
   const ofJudge = judged.filter((j) => j.judge === judge);
   const versions = distinct(ofJudge, (j) => j.judge_version);
-  const a = params.get('a') ?? versions.at(-2) ?? versions[0];
+  // With a reference (e.g. human, from the alignment page), side a is one of its versions: the annotator taken as the truth.
+  const reference = params.get('reference') ?? undefined;
+  const aVersions = reference ? distinct(judged.filter((j) => j.judge === reference), (j) => j.judge_version) : versions;
+  const a = params.get('a') ?? (reference ? aVersions[0] : (versions.at(-2) ?? versions[0]));
   const b = params.get('b') ?? versions.find((v) => v !== a && versions.indexOf(v) > versions.indexOf(a)) ?? versions.find((v) => v !== a);
   const evaluations = distinct(ofJudge, (j) => j.evaluation);
-  const evaluation = params.get('evaluation') ?? (evaluations.length > 1 ? evaluations[0] : undefined);
+  const evaluation = params.get('evaluation') ?? (evaluations.length > 1 || reference ? evaluations[0] : undefined);
   const filters = filterBar(path, params, [
     { key: 'judge', label: 'Judge', all: false, options: names, value: judge, resets: ['a', 'b', 'evaluation'] },
-    { key: 'a', label: 'Baseline (a)', all: false, options: versions, value: a },
+    { key: 'a', label: reference ? `Reference (${reference})` : 'Baseline (a)', all: false, options: aVersions, value: a },
     { key: 'b', label: 'Candidate (b)', all: false, options: versions, value: b },
     ...(evaluations.length > 1 ? [{ key: 'evaluation', label: 'Evaluation', all: false, options: evaluations, value: evaluation }] : []),
     ...traceFilterFields(all),
   ]);
-  if (!b || a === b) return h('div', null, header, filters, empty(`Judge ${judge} needs two different versions to compare.`));
+  if (!b || (!reference && a === b)) return h('div', null, header, filters, empty(`Judge ${judge} needs two different versions to compare.`));
 
   const cursor = params.get('cursor') ?? undefined;
-  const body = await api('/api/compare/judges', { judge, a, b, evaluation, ...pickParams(params, [...TRACE_FILTER_KEYS, 'since', 'until']), cursor, limit: PAGE });
+  const query = { judge, a, b, evaluation, reference, reference_evaluation: params.get('reference_evaluation') ?? undefined };
+  const body = await api('/api/compare/judges', { ...query, ...pickParams(params, [...TRACE_FILTER_KEYS, 'since', 'until']), cursor, limit: PAGE });
   if (body.n === 0) return h('div', null, header, filters, empty(`No trace was judged by both ${a} and ${b}${evaluation ? ` on ${evaluation}` : ''}.`));
   const label = tripleLabeler(body.by_triple.length ? body.by_triple : body.disagreements);
   const c = body.confusion;
