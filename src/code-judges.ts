@@ -1,26 +1,25 @@
 /**
  * Deterministic code judges: exact match, contains, JSON-valid and regex.
  * Each is `{ judge, evaluate }`, to spread into judgeTraces():
- * `judgeTraces({ filter, ...exactMatch({ expected: await datasets.get('qa') }) })`.
+ * `judgeTraces({ filter, ...exactMatch() })` judges each trace against the
+ * expected answer of the stored dataset item it ran on (or pass `expected`).
  * Its version is `code:` + 12 hex digits of a hash over the kind and the
  * options that change verdicts (an edited rule gets a new version, as an
  * edited prompt template does); the expected answers are data, not the rule.
  */
 import { createHash } from 'node:crypto';
 import type { EvaluationResult, Judge } from './evaluation.js';
-import type { StoredDataset } from './datasets.js';
+import { type Expected, expectedOf } from './expected.js';
 import type { StoredTrace } from './traces.js';
 
 export interface CodeJudge {
   judge: Judge;
-  evaluate: (trace: StoredTrace) => EvaluationResult | undefined;
+  evaluate: (trace: StoredTrace) => EvaluationResult | undefined | Promise<EvaluationResult | undefined>;
 }
 
-/** Where the expected answer of a trace comes from: a stored dataset (by example id), or a function. */
-export type Expected = Pick<StoredDataset, 'examples'> | ((trace: StoredTrace) => unknown);
-
 export interface MatchOptions {
-  expected: Expected;
+  /** Default: the expected answer of the stored dataset item each trace ran on. */
+  expected?: Expected;
   /** Judge name; default the kind ("exact-match", "contains"). */
   name?: string;
   /** Compare case-sensitively. Default false. */
@@ -33,24 +32,17 @@ function version(kind: string, rule: unknown): string {
   return `code:${createHash('sha256').update(JSON.stringify([kind, rule])).digest('hex').slice(0, 12)}`;
 }
 
-/** The expected answer of a trace, from a stored dataset (by example id) or a function. */
-export function expectedOf(expected: Expected): (trace: StoredTrace) => unknown {
-  if (typeof expected === 'function') return expected;
-  const byId = new Map(expected.examples.map((e) => [e.id, e.expected]));
-  return (trace) => byId.get(trace.exampleId);
-}
-
 const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
-function matcher(kind: 'exact-match' | 'contains', o: MatchOptions): CodeJudge {
+function matcher(kind: 'exact-match' | 'contains', o: MatchOptions = {}): CodeJudge {
   const caseSensitive = o.caseSensitive ?? false;
   const norm = (s: string) => (caseSensitive ? s.trim() : s.trim().toLowerCase());
   const expectedFor = expectedOf(o.expected);
   const evaluation = o.evaluation ?? 'correctness';
   return {
     judge: { name: o.name ?? kind, version: version(kind, { caseSensitive }) },
-    evaluate: (trace) => {
-      const want = expectedFor(trace);
+    evaluate: async (trace) => {
+      const want = await expectedFor(trace);
       // No expected answer: nothing to judge against, so the trace is skipped rather than failed.
       if (want === undefined || want === null) return undefined;
       const got = norm(trace.outputText);
@@ -62,10 +54,10 @@ function matcher(kind: 'exact-match' | 'contains', o: MatchOptions): CodeJudge {
 }
 
 /** Passes when the output, trimmed, equals the expected answer. */
-export const exactMatch = (o: MatchOptions): CodeJudge => matcher('exact-match', o);
+export const exactMatch = (o?: MatchOptions): CodeJudge => matcher('exact-match', o);
 
 /** Passes when the output contains the expected answer. */
-export const contains = (o: MatchOptions): CodeJudge => matcher('contains', o);
+export const contains = (o?: MatchOptions): CodeJudge => matcher('contains', o);
 
 /** Passes when the output is valid JSON. */
 export function jsonValid(o: { name?: string; evaluation?: string } = {}): CodeJudge {

@@ -7,7 +7,7 @@
  * parser), like definePrompt's, so editing any of them is a new version.
  */
 import { createHash } from 'node:crypto';
-import { type Expected, expectedOf } from './code-judges.js';
+import { type Expected, expectedOf } from './expected.js';
 import type { EvaluationResult, Judge } from './evaluation.js';
 import type { StoredTrace } from './traces.js';
 
@@ -26,7 +26,11 @@ export interface JudgeSpec {
   params?: Record<string, unknown>;
   /** Turns the reply into a verdict; default parseVerdict. Part of the version. */
   parse?: (reply: string) => EvaluationResult | undefined;
-  /** Expected answers for {{expected}}: a stored dataset (by example id) or a function of the trace. */
+  /**
+   * Expected answers for {{expected}}: a dataset (by example id) or a function
+   * of the trace; default the stored dataset item the trace ran on. A template
+   * with {{expected}} skips a trace that has none rather than judge it blind.
+   */
   expected?: Expected;
   /** gen_ai.evaluation.name; default "quality". */
   evaluation?: string;
@@ -83,7 +87,7 @@ function replyText(res: unknown): string {
 /** What defineJudge returns: spread it into judgeTraces(). */
 export interface LlmJudge {
   judge: Judge;
-  evaluate: (trace: StoredTrace) => Promise<EvaluationResult>;
+  evaluate: (trace: StoredTrace) => Promise<EvaluationResult | undefined>;
 }
 
 export function defineJudge(spec: JudgeSpec): LlmJudge {
@@ -95,12 +99,15 @@ export function defineJudge(spec: JudgeSpec): LlmJudge {
       .update(JSON.stringify([spec.template, spec.model, spec.params ?? {}, spec.parse ? String(spec.parse) : 'parseVerdict']))
       .digest('hex')
       .slice(0, 12)}`;
-  const expectedFor = spec.expected ? expectedOf(spec.expected) : () => undefined;
+  const expectedFor = expectedOf(spec.expected);
+  const needsExpected = /\{\{\s*expected\s*\}\}/.test(spec.template);
   const text = (v: unknown) => (v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
   return {
     judge: { name: spec.name, version, model: spec.model },
     evaluate: async (trace: StoredTrace) => {
-      const content = render(spec.template, { input: trace.inputText, output: trace.outputText, expected: text(expectedFor(trace)) });
+      const expected = needsExpected ? await expectedFor(trace) : undefined;
+      if (needsExpected && (expected === undefined || expected === null)) return undefined;
+      const content = render(spec.template, { input: trace.inputText, output: trace.outputText, expected: text(expected) });
       const res = await spec.client.chat.completions.create({ model: spec.model, messages: [{ role: 'user', content }], ...spec.params });
       const reply = replyText(res);
       const verdict = parse(reply);

@@ -16,18 +16,18 @@ describe('code judges, unit by unit', () => {
     expect(regexMatch(/a+/).judge.version).not.toBe(regexMatch(/a+/i).judge.version);
   });
 
-  it('exact match and contains compare trimmed, case-insensitive by default; no expected answer skips', () => {
-    expect(exactMatch({ expected: () => 'Paris' }).evaluate(trace('  paris '))).toMatchObject({ score: 1, label: 'pass', name: 'correctness' });
-    expect(exactMatch({ expected: () => 'Paris', caseSensitive: true }).evaluate(trace('paris'))).toMatchObject({ score: 0, label: 'fail' });
-    expect(contains({ expected: () => 'Paris' }).evaluate(trace('It is PARIS.'))).toMatchObject({ score: 1 });
-    expect(contains({ expected: () => undefined }).evaluate(trace('anything'))).toBeUndefined();
+  it('exact match and contains compare trimmed, case-insensitive by default; no expected answer skips', async () => {
+    expect(await exactMatch({ expected: () => 'Paris' }).evaluate(trace('  paris '))).toMatchObject({ score: 1, label: 'pass', name: 'correctness' });
+    expect(await exactMatch({ expected: () => 'Paris', caseSensitive: true }).evaluate(trace('paris'))).toMatchObject({ score: 0, label: 'fail' });
+    expect(await contains({ expected: () => 'Paris' }).evaluate(trace('It is PARIS.'))).toMatchObject({ score: 1 });
+    expect(await contains({ expected: () => undefined }).evaluate(trace('anything'))).toBeUndefined();
   });
 
-  it('JSON-valid and regex judge the output format', () => {
-    expect(jsonValid().evaluate(trace('{"a":1}'))).toMatchObject({ score: 1, name: 'format' });
-    expect(jsonValid().evaluate(trace('{a:1}'))).toMatchObject({ score: 0, label: 'fail' });
+  it('JSON-valid and regex judge the output format', async () => {
+    expect(await jsonValid().evaluate(trace('{"a":1}'))).toMatchObject({ score: 1, name: 'format' });
+    expect(await jsonValid().evaluate(trace('{a:1}'))).toMatchObject({ score: 0, label: 'fail' });
     const g = regexMatch(/\d{4}/g);
-    expect([g.evaluate(trace('year 2026')), g.evaluate(trace('year 2026'))].map((r) => r?.score)).toEqual([1, 1]);
+    expect([await g.evaluate(trace('year 2026')), await g.evaluate(trace('year 2026'))].map((r) => r?.score)).toEqual([1, 1]);
   });
 });
 
@@ -43,7 +43,7 @@ describe('a code judge over stored traces and a stored dataset', () => {
     await collector?.close();
   });
 
-  it('judges each trace against its item’s expected answer and the collector reports the pass rate under the code version', async () => {
+  it('judges each trace against the expected answer of the stored item it ran on, and the collector reports the pass rate under the code version', async () => {
     const items = [
       { id: 'fr', input: 'Capital of France?', expected: 'Paris' },
       { id: 'de', input: 'Capital of Germany?', expected: 'Berlin' },
@@ -57,11 +57,14 @@ describe('a code judge over stored traces and a stored dataset', () => {
       t.output(answers[example.id]!);
       return answers[example.id];
     });
-    const judge = exactMatch({ expected: dataset });
-    const summary = await judgeTraces({ filter: { dataset: 'capitals' }, ...judge });
-    expect(summary).toMatchObject({ judged: 4, skipped: 0, failed: 0 });
+    // Traces of a dataset version the collector does not store have no expected answer: skipped, not failed.
+    await runExperiment({ dataset: { name: 'capitals', version: 'in-code', examples: items }, runId: 'unstored' }, (example) => answers[example.id]);
     await telemetry.flush();
-    const res = await fetch(`${collector.url}/api/triples?judge=exact-match&judge_version=${judge.judge.version}`);
+    const judge = exactMatch();
+    const summary = await judgeTraces({ filter: { dataset: 'capitals' }, ...judge });
+    expect(summary).toMatchObject({ judged: 4, skipped: 4, failed: 0 });
+    await telemetry.flush();
+    const res = await fetch(`${collector.url}/api/triples?judge=exact-match&judge_version=${judge.judge.version}&dataset_version=${dataset.contentHash}`);
     const { triples } = (await res.json()) as any;
     expect(triples[0].judges[0]).toMatchObject({ judge: 'exact-match', judge_version: judge.judge.version, evaluation: 'correctness', n_labeled: 4, pass_rate: 3 / 4 });
   });

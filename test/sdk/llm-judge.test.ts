@@ -79,13 +79,24 @@ describe('defineJudge over stored traces', () => {
     await runExperiment({ dataset, runId: 'llm' }, (example, t) => {
       t.output(answers[example.id]!);
     });
+    // A trace of a dataset the collector does not store has no expected answer: a template that needs one skips it.
+    await runExperiment({ dataset: { name: 'capitals', version: 'in-code', examples: [{ id: 'pt', input: 'Capital of Portugal?', expected: 'Lisbon' }] }, runId: 'unstored' }, (_, t) => {
+      t.output('Lisbon');
+    });
+    await telemetry.flush();
+    const taskCost = async () => ((await (await fetch(`${collector.url}/api/triples?dataset=capitals`)).json()) as any).triples.map((t: any) => t.cost_usd);
+    const costBefore = await taskCost();
     const client = wrap(new OpenAI({ apiKey: 'k', baseURL: model.url, maxRetries: 0 }));
-    const judge = defineJudge({ name: 'correctness', model: 'gpt-4.1-nano', client, template: TEMPLATES.correctness, expected: dataset, params: { temperature: 0 } });
-    expect(await judgeTraces({ filter: { dataset: 'capitals' }, ...judge })).toMatchObject({ judged: 3, failed: 0 });
+    // No `expected`: the judge reads each trace's item from the stored dataset version it ran on.
+    const judge = defineJudge({ name: 'correctness', model: 'gpt-4.1-nano', client, template: TEMPLATES.correctness, params: { temperature: 0 } });
+    expect(await judgeTraces({ filter: { dataset: 'capitals' }, ...judge })).toMatchObject({ judged: 3, skipped: 1, failed: 0 });
     await telemetry.flush();
     expect(model.prompts.find((p) => p.includes('Capital of France?'))).toContain('Expected answer: Paris');
+    expect(model.prompts.some((p) => p.includes('Portugal'))).toBe(false);
+    // The judge's calls are priced in their own traces; the tasks' cost stays what the tasks spent.
+    expect(await taskCost()).toEqual(costBefore);
 
-    const { triples } = (await (await fetch(`${collector.url}/api/triples?judge=correctness&judge_version=${judge.judge.version}`)).json()) as any;
+    const { triples } = (await (await fetch(`${collector.url}/api/triples?judge=correctness&judge_version=${judge.judge.version}&dataset_version=${dataset.contentHash}`)).json()) as any;
     expect(triples[0].judges[0]).toMatchObject({ n_scored: 3, n_labeled: 3, pass_rate: 2 / 3 });
     expect(triples[0].judges[0].score_mean).toBeCloseTo((1 + 1 + 0.1) / 3, 12);
     const { traces } = (await (await fetch(`${collector.url}/api/traces?dataset=capitals`)).json()) as any;
@@ -93,6 +104,7 @@ describe('defineJudge over stored traces', () => {
     const evaluation = trace.evaluations.find((e: any) => e.judge === 'correctness');
     expect(evaluation).toMatchObject({ judge_version: judge.judge.version, judge_model: 'gpt-4.1-nano' });
     const judgeTrace = (await (await fetch(`${collector.url}/api/traces/${evaluation.evaluation_trace_id}`)).json()) as any;
-    expect(judgeTrace.spans.some((s: any) => s.is_llm && s.model === 'gpt-4.1-nano')).toBe(true);
+    const call = judgeTrace.spans.find((s: any) => s.is_llm && s.model === 'gpt-4.1-nano');
+    expect(call.cost_usd).toBeGreaterThan(0);
   });
 });
