@@ -52,7 +52,8 @@ export const MODEL_CODE = (v: string) => `if(${v} >= bitShiftLeft(toUInt128(4), 
  * Codes (*_k) serve grouping and filters; names are decoded only where a
  * query reads them (traceSummarySql). Costs add up as Decimal128(12): exact,
  * so the sum is the same in any order. `scores` keeps the latest entry per
- * judge key (sorted descending: key, then time). Compaction writes these
+ * judge key (sorted descending: key, then time). Tokens and cost add up over
+ * the set of LLM-span elements, so a span stored twice counts once. Compaction writes these
  * columns to trace_resolved (compaction/compactor.ts), whose schema they match.
  */
 const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
@@ -69,11 +70,12 @@ const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
   ['has_root', 'toBool(max(judged) >= 2)'],
   ['root_span_id', "if(has_root, substring(max(root_span_id), 2), '')"],
   ['root_duration_ns', 'toUInt64(max(root_duration_ns))'],
-  ['input_tokens', 'sum(input_tokens)'],
-  ['output_tokens', 'sum(output_tokens)'],
-  ['cost_usd', 'sum(cost_usd)'],
-  ['unpriced_spans', 'sum(unpriced_spans)'],
-  ['llm_spans', 'sum(llm_spans)'],
+  // One element per LLM span however often it was stored (clickhouse/010_idempotent_rollup.sql): the sums cannot double count.
+  ['input_tokens', `arraySum(x -> toUInt64(bitAnd(bitShiftRight(x, 96), 4294967295)), groupUniqArrayArray(llm_parts) AS parts)`],
+  ['output_tokens', 'arraySum(x -> toUInt64(bitAnd(bitShiftRight(x, 64), 4294967295)), parts)'],
+  ['cost_usd', `toDecimal128(arraySum(x -> toUInt64(bitAnd(bitShiftRight(x, 128), 18446744073709551615)), parts), 0) * toDecimal128('0.000000000001', 12)`],
+  ['unpriced_spans', 'toUInt64(arrayCount(x -> bitAnd(x, 1) = 1, parts))'],
+  ['llm_spans', 'toUInt64(length(parts))'],
   ['success', 'if(max(success) >= 4, toBool(max(success) % 2 = 1), NULL)'],
   ['has_error', 'toBool(max(has_error) > 0)'],
   ['trace_start', "CAST(min(trace_start), 'DateTime64(9)')"],
@@ -99,7 +101,7 @@ SELECT ${groupBy === 'trace_id' ? '' : 'project, '}${RESOLVED_EXPRESSIONS}
 FROM ${from}
 WHERE ${where}
 GROUP BY ${groupBy}
-HAVING sum(spans) > 0
+HAVING max(has_spans) > 0
 SETTINGS prefer_column_name_to_alias = 1`;
 
 /** The latest compaction's generation, 0 when there is none; one scalar, evaluated once per query wherever it appears. */
@@ -158,7 +160,7 @@ const TRACE_ROWS_RAW_SQL = `(
 SELECT
   project,
   trace_id,
-  toUInt64(1) AS spans,
+  toUInt8(1) AS has_spans,
   bitShiftLeft(toUInt64((dataset_name != '') * 2 + is_root), 62) + ${CODE_OF('toString(dataset_name)')} AS dataset,
   bitShiftLeft(toUInt64((dataset_version != '') * 2 + is_root), 62) + ${CODE_OF('toString(dataset_version)')} AS dataset_version,
   bitShiftLeft(toUInt64((prompt_name != '') * 2 + is_root), 62) + ${CODE_OF('toString(prompt_name)')} AS prompt,
@@ -170,11 +172,13 @@ SELECT
   toUInt8(is_root * 2 + (is_evaluation OR judge_name != '')) AS judged,
   concat(toString(toUInt8(is_root)), span_id) AS root_span_id,
   if(is_root, duration_ns, 0) AS root_duration_ns,
-  if(is_llm AND judge_name = '', input_tokens, 0) AS input_tokens,
-  if(is_llm AND judge_name = '', output_tokens, 0) AS output_tokens,
-  toDecimal128(if(is_llm AND judge_name = '', ifNull(cost_usd, 0), 0) + 5e-13, 12) AS cost_usd,
-  toUInt64(is_llm AND judge_name = '' AND cost_usd IS NULL) AS unpriced_spans,
-  toUInt64(is_llm AND judge_name = '') AS llm_spans,
+  if(is_llm AND judge_name = '',
+    [bitShiftLeft(toUInt256(cityHash64(span_id)), 192)
+      + bitShiftLeft(toUInt256(toUInt64(round(ifNull(cost_usd, 0) * 1e12))), 128)
+      + bitShiftLeft(toUInt256(least(input_tokens, 4294967295)), 96)
+      + bitShiftLeft(toUInt256(least(output_tokens, 4294967295)), 64)
+      + toUInt256(cost_usd IS NULL)],
+    CAST([], 'Array(UInt256)')) AS llm_parts,
   toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false)) AS success,
   toUInt8(status_code = 2) AS has_error,
   start_time AS trace_start,
@@ -185,9 +189,9 @@ UNION ALL
 SELECT
   project,
   toFixedString(target_trace_id, 32) AS trace_id,
-  toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0),
-  toUInt128('340282366920938463463374607431768211455'), '', '', toUInt8(0), '', toUInt64(0), toUInt64(0), toUInt64(0),
-  toDecimal128(0, 12), toUInt64(0), toUInt64(0), toUInt8(0), toUInt8(0),
+  toUInt8(0), toUInt64(0), toUInt64(0), toUInt64(0), toUInt64(0),
+  toUInt128('340282366920938463463374607431768211455'), '', '', toUInt8(0), '', toUInt64(0),
+  CAST([], 'Array(UInt256)'), toUInt8(0), toUInt8(0),
   toDateTime64('2262-04-11 23:47:16', 9, 'UTC'), toDateTime64(0, 9, 'UTC'),
   [bitShiftLeft(toUInt256(cityHash64(judge_name, judge_version, name)), 192)
     + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Nano(time), 0)), 128)

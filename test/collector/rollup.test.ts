@@ -72,10 +72,24 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
     expectSameAnswer(await triples(c.store, 'default', {}), before);
   });
 
+  it('counts a span stored twice once, as when two collectors both store a span an exporter retried to each', async () => {
+    const before = await triples(c.store, 'default', {});
+    // Past insert-time dedup: the stored rows inserted again, views and all, as a second collector's insert would be.
+    await c.store.command('INSERT INTO spans SELECT * FROM spans');
+    await c.store.command('INSERT INTO evaluations SELECT * FROM evaluations');
+    const [{ rows, distinct }] = await c.store.query<{ rows: number; distinct: number }>(
+      'SELECT count() AS rows, uniqExact(project, trace_id, span_id) AS distinct FROM spans',
+    );
+    expect(rows).toBe(2 * distinct);
+    expectSameAnswer(await triples(c.store, 'default', {}), before);
+    expectSameAnswer(await triples(c.store, 'default', {}, 'raw'), before);
+    for (const f of [{ prompt_version: 'v2' }, { dataset: 'late-root' }]) expectSameAnswer(await triples(c.store, 'default', f), await triples(c.store, 'default', f, 'raw'));
+  });
+
   it('refills a rollup that a migration replaced on a store with data', async () => {
     const before = await triples(c.store, 'default', {});
-    // As if this store predated migration 004: applying it drops and recreates the rollup.
-    await c.store.command('ALTER TABLE schema_migrations DELETE WHERE version = 4 SETTINGS mutations_sync = 1');
+    // As if this store predated migration 010: applying it drops and recreates the rollup.
+    await c.store.command('ALTER TABLE schema_migrations DELETE WHERE version = 10 SETTINGS mutations_sync = 1');
     await migrate(c.store);
     expectSameAnswer(await triples(c.store, 'default', {}), before);
   });
