@@ -29,7 +29,7 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  app.compactor.start();
+  await app.compactor.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | null = null;

@@ -4,17 +4,19 @@
  * group settled traces once instead of on every request
  * (traceSummarySql's 'compacted' source).
  *
- * Exactness rests on the watermark: it is read from the store's clock while
- * no insert is in flight (Store.barrier), less a margin. Every row stamped up
- * to it (trace_writes) was committed before the compaction read the rollup,
- * so the generation holds each trace as it stood with those rows; a trace
+ * Exactness rests on the watermark: the store's clock read while no insert
+ * of this collector is in flight (Store.barrier), bounded by the other live
+ * collectors' latest heartbeats (each written the same way, heartbeats.ts),
+ * less a margin. Every row stamped up to it (trace_writes) was committed
+ * before the compaction read the rollup, whichever collector wrote it, so
+ * the generation holds each trace as it stood with those rows; a trace
  * written to after it is stamped later, and queries resolve it from the
- * rollup instead. Another writer's insert that took longer than the margin
- * could be missed: like insert-time dedup, this assumes one collector writes
- * to a store.
+ * rollup instead. Of several collectors on one store, the live one with the
+ * smallest id compacts on its own; the others only beat.
  */
 import { RESOLVED_COLUMNS, resolveSql } from '../query/traces-sql.js';
 import type { Store } from '../store/types.js';
+import { Heartbeats } from './heartbeats.js';
 import { type CompactionPolicy, DEFAULT_COMPACTION } from './policy.js';
 
 /**
@@ -57,15 +59,20 @@ export class Compactor {
   private last: { generation: number; traces: number; seconds: number; endedMs: number } | undefined;
   private previousChanged = -1;
   private stopped = false;
+  readonly heartbeats: Heartbeats;
 
   constructor(
     private readonly store: Store,
     private readonly policy: CompactionPolicy = DEFAULT_COMPACTION,
     private readonly onCompacted: (c: Compaction) => void = () => undefined,
     private readonly onError: (err: unknown) => void = (err) => console.error(`[evaltrace] compaction failed: ${(err as Error).message}`),
-  ) {}
+  ) {
+    this.heartbeats = new Heartbeats(store, policy.heartbeatMs, policy.staleMs, onError);
+  }
 
-  start(): void {
+  /** Starts beating (always: another collector's compaction needs this one's beats) and, unless the interval is 0, checking. */
+  async start(): Promise<void> {
+    await this.heartbeats.start();
     if (this.policy.intervalMs <= 0 || this.timer) return;
     let checking = false;
     this.timer = setInterval(() => {
@@ -85,6 +92,7 @@ export class Compactor {
     this.stopped = true;
     clearInterval(this.timer);
     await this.busy.catch(() => undefined);
+    await this.heartbeats.stop();
   }
 
   /** Rows of trace_writes stamped after the latest generation: traces queries resolve from the rollup. */
@@ -103,7 +111,7 @@ export class Compactor {
   }
 
   private async check(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !(await this.heartbeats.leads())) return;
     const changed = await this.changedRows();
     const quiet = changed === this.previousChanged;
     this.previousChanged = changed;
@@ -152,10 +160,11 @@ export class Compactor {
   }
 
   /**
-   * The store's clock less the margin, read while no insert is in flight.
-   * Writes stamped within the margin would stay out of the generation: when
-   * the latest write is that recent (a burst that just ended), the margin is
-   * waited out first.
+   * The store's clock, read while no insert of this collector is in flight,
+   * or the oldest latest beat of the other live collectors if earlier, less
+   * the margin. Writes stamped within the margin would stay out of the
+   * generation: when the latest write is that recent (a burst that just
+   * ended), the margin is waited out first.
    */
   private async watermark(): Promise<number> {
     const read = () =>
@@ -170,7 +179,8 @@ export class Compactor {
       await new Promise((resolve) => setTimeout(resolve, Math.ceil((latest + this.policy.marginUs - now) / 1000)));
       ({ now } = await read());
     }
-    return now - this.policy.marginUs;
+    const others = await this.heartbeats.othersSettledUs();
+    return Math.min(now, others ?? now) - this.policy.marginUs;
   }
 
   /**

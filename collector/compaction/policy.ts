@@ -11,6 +11,10 @@ export interface CompactionPolicy {
   graceMs: number;
   /** Writes stamped this close before the watermark's moment count as later (µs): covers steps of the store's clock. */
   marginUs: number;
+  /** How often this collector tells the others sharing its store up to when its inserts are committed (ms). */
+  heartbeatMs: number;
+  /** A collector whose last beat is older than this counts as gone (ms): longer than any insert may take. */
+  staleMs: number;
 }
 
 export const DEFAULT_COMPACTION: CompactionPolicy = {
@@ -20,4 +24,6 @@ export const DEFAULT_COMPACTION: CompactionPolicy = {
   maxDutyCycle: 0.2,
   graceMs: 30_000,
   marginUs: 1_000_000,
+  heartbeatMs: 2_000,
+  staleMs: 30_000,
 };

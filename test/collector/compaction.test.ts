@@ -224,3 +224,54 @@ describe('a compaction groups the traces a slice of ids at a time', () => {
     }
   });
 });
+
+describe('compaction with other collectors writing to the same store', () => {
+  let c: RunningCollector;
+  const beat = (id: string, secondsAgo: number) =>
+    c.store.command(`INSERT INTO collector_heartbeats (collector_id, at) SELECT {id:String}, now64(6) - toIntervalMillisecond({ms:UInt64})`, { id, ms: secondsAgo * 1000 });
+  const sendTrace = async () => {
+    const traceId = newTraceId();
+    await postJson(c.url, request([span({ traceId, attrs: { 'evaltrace.dataset.name': 'multi', 'evaltrace.task.success': true } })]));
+    return traceId;
+  };
+  const generationUs = async () => Number((await c.store.query<{ g: string }>('SELECT toString(max(generation)) AS g FROM trace_compactions'))[0]!.g);
+
+  beforeAll(async () => {
+    c = await startTestCollector({ compaction: { ...DEFAULT_COMPACTION, intervalMs: 0, marginUs: 0, graceMs: 0 } });
+  });
+  afterAll(() => c.close());
+
+  it("holds the watermark at another live collector's last beat, so what it may still be writing stays out of the generation", async () => {
+    await sendTrace();
+    await beat('ffffffff-other-collector', 0);
+    const [{ other }] = (await c.store.query<{ other: string }>(
+      `SELECT toString(toUnixTimestamp64Micro(max(at))) AS other FROM collector_heartbeats WHERE collector_id = 'ffffffff-other-collector'`,
+    )) as [{ other: string }];
+    await new Promise((r) => setTimeout(r, 50));
+    await sendTrace();
+    expect(await c.app.compactor.compact()).not.toBeNull();
+    expect(await generationUs()).toBeLessThanOrEqual(Number(other));
+    // The trace written after the other collector's beat is not compacted: queries resolve it from the rollup.
+    expect(await c.app.compactor.changedRows()).toBe(1);
+    await expectEqualToRaw(c);
+
+    await beat('ffffffff-other-collector', 0);
+    expect(await c.app.compactor.compact()).not.toBeNull();
+    expect(await c.app.compactor.changedRows()).toBe(0);
+    await expectEqualToRaw(c);
+  });
+
+  it('ignores a collector whose last beat is older than the stale limit, as one that was killed', async () => {
+    await beat('00000000-gone-collector', 60);
+    await sendTrace();
+    await beat('ffffffff-other-collector', 0);
+    expect(await c.app.compactor.compact()).not.toBeNull();
+    expect(await c.app.compactor.changedRows()).toBe(0);
+  });
+
+  it('leaves compacting on its own to the live collector with the smallest id', async () => {
+    expect(await c.app.compactor.heartbeats.leads()).toBe(true);
+    await beat('00000000-live-collector', 0);
+    expect(await c.app.compactor.heartbeats.leads()).toBe(false);
+  });
+});
