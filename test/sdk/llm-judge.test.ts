@@ -99,7 +99,7 @@ describe('defineJudge over stored traces', () => {
     const { triples } = (await (await fetch(`${collector.url}/api/triples?judge=correctness&judge_version=${judge.judge.version}&dataset_version=${dataset.contentHash}`)).json()) as any;
     expect(triples[0].judges[0]).toMatchObject({ n_scored: 3, n_labeled: 3, pass_rate: 2 / 3 });
     expect(triples[0].judges[0].score_mean).toBeCloseTo((1 + 1 + 0.1) / 3, 12);
-    const { traces } = (await (await fetch(`${collector.url}/api/traces?dataset=capitals`)).json()) as any;
+    const { traces } = (await (await fetch(`${collector.url}/api/traces?dataset=capitals&run=llm`)).json()) as any;
     const trace = (await (await fetch(`${collector.url}/api/traces/${traces[0].trace_id}`)).json()) as any;
     const evaluation = trace.evaluations.find((e: any) => e.judge === 'correctness');
     expect(evaluation).toMatchObject({ judge_version: judge.judge.version, judge_model: 'gpt-4.1-nano' });
