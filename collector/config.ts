@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   EVALTRACE_MAX_PENDING_ROWS: int(200_000),
   EVALTRACE_MAX_INFLIGHT_REQUESTS: int(64),
   EVALTRACE_COMPACT_INTERVAL_MS: z.coerce.number().int().min(0).default(DEFAULT_COMPACTION.intervalMs),
+  EVALTRACE_COLLECTOR_STALE_MS: int(DEFAULT_COMPACTION.staleMs),
 });
 
 export interface Config {
@@ -64,6 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const e = parsed.data;
+  if (e.EVALTRACE_CLICKHOUSE_URL && e.EVALTRACE_COLLECTOR_STALE_MS <= e.EVALTRACE_CLICKHOUSE_TIMEOUT_MS) {
+    // A collector cannot beat while an insert is in flight: one that looked gone mid-insert would let the others compact past its rows.
+    throw new ConfigError(
+      `EVALTRACE_COLLECTOR_STALE_MS (${e.EVALTRACE_COLLECTOR_STALE_MS}) must be longer than EVALTRACE_CLICKHOUSE_TIMEOUT_MS (${e.EVALTRACE_CLICKHOUSE_TIMEOUT_MS})`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -88,6 +95,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxPendingRows: e.EVALTRACE_MAX_PENDING_ROWS,
     maxInflightRequests: e.EVALTRACE_MAX_INFLIGHT_REQUESTS,
-    compaction: { ...DEFAULT_COMPACTION, intervalMs: e.EVALTRACE_COMPACT_INTERVAL_MS },
+    compaction: { ...DEFAULT_COMPACTION, intervalMs: e.EVALTRACE_COMPACT_INTERVAL_MS, staleMs: e.EVALTRACE_COLLECTOR_STALE_MS },
   };
 }

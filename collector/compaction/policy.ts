@@ -25,5 +25,5 @@ export const DEFAULT_COMPACTION: CompactionPolicy = {
   graceMs: 30_000,
   marginUs: 1_000_000,
   heartbeatMs: 2_000,
-  staleMs: 30_000,
+  staleMs: 45_000,
 };

@@ -8,7 +8,7 @@
 import { type Attributes, context, type Link, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { rng } from './scenario.js';
 
 export const DATASET = 'gate-qa';
@@ -73,13 +73,20 @@ const BASE_MS = Date.UTC(2026, 10, 1);
 /**
  * Sends tasks through the real OTel OTLP/protobuf exporter, with the
  * reproducibility envelope as resource attributes, then their judge scores
- * (sendScores). A failed task's LLM span has status ERROR.
+ * (sendScores). A failed task's LLM span has status ERROR. `exporter` takes
+ * the spans instead of an OTLP exporter to `url` (to send them elsewhere later).
  */
-export async function sendGateTasks(url: string, tasks: readonly GateTask[], resource: Attributes = {}, headers?: Record<string, string>): Promise<Sent[]> {
+export async function sendGateTasks(
+  url: string,
+  tasks: readonly GateTask[],
+  resource: Attributes = {},
+  headers?: Record<string, string>,
+  exporter?: SpanExporter,
+): Promise<Sent[]> {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'gate-scenarios', ...resource }),
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${url}/v1/traces`, headers }), { maxExportBatchSize: 256, scheduledDelayMillis: 10 }),
+      new BatchSpanProcessor(exporter ?? new OTLPTraceExporter({ url: `${url}/v1/traces`, headers }), { maxExportBatchSize: 256, scheduledDelayMillis: 10 }),
     ],
   });
   const tracer = provider.getTracer('gate-scenarios');
@@ -120,7 +127,7 @@ export async function sendGateTasks(url: string, tasks: readonly GateTask[], res
   });
   await provider.forceFlush();
   await provider.shutdown();
-  await sendScores(url, sent, {}, headers);
+  await sendScores(url, sent, {}, headers, exporter);
   return sent;
 }
 
@@ -130,11 +137,12 @@ export async function sendScores(
   sent: readonly Sent[],
   o: { evaluation?: string; judgeVersion?: string; score?: (t: GateTask) => number },
   headers?: Record<string, string>,
+  exporter?: SpanExporter,
 ): Promise<void> {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'gate-judge' }),
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${url}/v1/traces`, headers }), { maxExportBatchSize: 256, scheduledDelayMillis: 10 }),
+      new BatchSpanProcessor(exporter ?? new OTLPTraceExporter({ url: `${url}/v1/traces`, headers }), { maxExportBatchSize: 256, scheduledDelayMillis: 10 }),
     ],
   });
   const tracer = provider.getTracer('gate-judge');
