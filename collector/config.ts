@@ -13,6 +13,10 @@ const EnvSchema = z.object({
   EVALTRACE_CLICKHOUSE_PASSWORD: z.string().default(''),
   EVALTRACE_CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/, 'letters, digits and _ only').default('default'),
   EVALTRACE_CLICKHOUSE_TIMEOUT_MS: int(30_000),
+  EVALTRACE_CLICKHOUSE_CLUSTER: z
+    .string()
+    .regex(/^[A-Za-z_][\w-]{0,127}$/, 'a cluster name from remote_servers: letters, digits, _ and -')
+    .optional(),
   EVALTRACE_API_KEYS: z.string().optional(),
   EVALTRACE_MAX_BODY_BYTES: int(DEFAULT_LIMITS.maxBodyBytes),
   EVALTRACE_MAX_DECOMPRESSED_BYTES: int(DEFAULT_LIMITS.maxDecompressedBytes),
@@ -30,7 +34,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  clickhouse?: { url: string; user: string; password: string; database: string; timeoutMs: number };
+  /** `cluster`: the ClickHouse cluster the schema is spread over (store/cluster.ts); unset on one node. */
+  clickhouse?: { url: string; user: string; password: string; database: string; timeoutMs: number; cluster?: string };
   /** key → project; null when auth is off (single open project "default"). */
   apiKeys: Map<string, string> | null;
   limits: Limits;
@@ -65,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const e = parsed.data;
+  if (e.EVALTRACE_CLICKHOUSE_CLUSTER && !e.EVALTRACE_CLICKHOUSE_URL) {
+    throw new ConfigError('EVALTRACE_CLICKHOUSE_CLUSTER needs EVALTRACE_CLICKHOUSE_URL: the embedded store is one node');
+  }
   if (e.EVALTRACE_CLICKHOUSE_URL && e.EVALTRACE_COLLECTOR_STALE_MS <= e.EVALTRACE_CLICKHOUSE_TIMEOUT_MS) {
     // A collector cannot beat while an insert is in flight: one that looked gone mid-insert would let the others compact past its rows.
     throw new ConfigError(
@@ -82,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           password: e.EVALTRACE_CLICKHOUSE_PASSWORD,
           database: e.EVALTRACE_CLICKHOUSE_DATABASE,
           timeoutMs: e.EVALTRACE_CLICKHOUSE_TIMEOUT_MS,
+          ...(e.EVALTRACE_CLICKHOUSE_CLUSTER ? { cluster: e.EVALTRACE_CLICKHOUSE_CLUSTER } : {}),
         }
       : undefined,
     apiKeys: e.EVALTRACE_API_KEYS ? parseApiKeys(e.EVALTRACE_API_KEYS) : null,

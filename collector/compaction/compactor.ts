@@ -191,8 +191,9 @@ export class Compactor {
   private async dropSuperseded(current: number): Promise<void> {
     const [partitions, recorded] = await Promise.all([
       this.store.query<{ generation: number }>(
-        `SELECT DISTINCT toUInt64(partition) AS generation FROM system.parts
-         WHERE database = currentDatabase() AND table = 'trace_resolved' AND active`,
+        `SELECT DISTINCT toUInt64(partition) AS generation FROM ${this.store.layout.system('parts')}
+         WHERE database = currentDatabase() AND table = {table:String} AND active`,
+        { table: this.store.layout.local('trace_resolved') },
       ),
       this.store.query<{ generation: number; ended_ms: number }>(
         'SELECT generation, toUnixTimestamp64Milli(finished_at) AS ended_ms FROM trace_compactions ORDER BY generation',
@@ -206,7 +207,7 @@ export class Compactor {
       const unrecorded = !recorded.some((r) => r.generation === g);
       if (g < current && (unrecorded || (at !== undefined && now - at >= this.policy.graceMs))) {
         // A generation is a number from the store's own table: safe to write into the statement.
-        await this.store.command(`ALTER TABLE trace_resolved DROP PARTITION ${Number(g)}`);
+        await this.store.command(`ALTER TABLE ${this.store.layout.local('trace_resolved')}${this.store.layout.onCluster} DROP PARTITION ${Number(g)}`);
       } else kept.push(g);
     }
     const oldestKept = Math.min(current, ...kept);

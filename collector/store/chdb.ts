@@ -2,12 +2,14 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'chdb';
 import { StoreError } from '../errors.js';
+import { SINGLE_NODE } from './cluster.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';
 
 /** Embedded driver: real ClickHouse in-process via chdb; one data directory per process. */
 export class ChdbStore implements Store {
   readonly kind = 'embedded' as const;
+  readonly layout = SINGLE_NODE;
   /** True when the previous process on this directory did not close it (crash, kill -9). */
   readonly uncleanShutdown: boolean;
   private readonly session: Session;

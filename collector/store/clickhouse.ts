@@ -1,4 +1,4 @@
-import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
 import type { Config } from '../config.js';
 import { StoreError } from '../errors.js';
 import {
@@ -10,6 +10,7 @@ import {
   type RetryPolicy,
   withRetry,
 } from './clickhouse-retry.js';
+import { clusterLayout, SINGLE_NODE, type StoreLayout } from './cluster.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';
 
@@ -23,6 +24,21 @@ export interface ClickHouseStoreOptions {
 const anyRetryable = (kind: FailureKind) => kind !== 'permanent';
 const unsentOnly = (kind: FailureKind) => kind === 'unsent';
 
+/**
+ * On a cluster: an insert answers once every shard it wrote to has it (not
+ * when the Distributed table queued it), on a majority of the shard's
+ * replicas; reads see every insert so acknowledged, on whichever replica they
+ * run; and a subquery over a Distributed table runs once, on the node asked,
+ * with its result sent to the shards (GLOBAL IN / JOIN), which is right
+ * whatever the subquery groups by.
+ */
+const CLUSTER_SETTINGS: ClickHouseSettings = {
+  insert_distributed_sync: 1,
+  insert_quorum: 'auto',
+  select_sequential_consistency: '1',
+  distributed_product_mode: 'global',
+};
+
 function client(c: ClickHouseStoreOptions['connection'], database: string | undefined): ClickHouseClient {
   return createClient({
     url: c.url,
@@ -34,7 +50,7 @@ function client(c: ClickHouseStoreOptions['connection'], database: string | unde
     // Spans are wide text rows: compress insert bodies on the wire.
     compression: { request: true },
     // The server quotes 64-bit integers in JSON by default; the queries expect numbers, as the embedded driver returns them.
-    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0, ...(c.cluster ? CLUSTER_SETTINGS : {}) },
     // Failures reach the caller as StoreError (and retries via onRetry); the client's own logging would repeat them.
     log: { level: ClickHouseLogLevel.OFF },
   });
@@ -43,6 +59,7 @@ function client(c: ClickHouseStoreOptions['connection'], database: string | unde
 /** Server driver: a ClickHouse server over HTTP via @clickhouse/client, the same SQL as the embedded driver. */
 export class ClickHouseStore implements Store {
   readonly kind = 'server' as const;
+  readonly layout: StoreLayout;
   private readonly client: ClickHouseClient;
   private readonly policy: RetryPolicy;
   private readonly where: string;
@@ -50,6 +67,8 @@ export class ClickHouseStore implements Store {
 
   private constructor(private readonly options: ClickHouseStoreOptions) {
     this.client = client(options.connection, options.connection.database);
+    const { cluster, database } = options.connection;
+    this.layout = cluster ? clusterLayout(cluster, database) : SINGLE_NODE;
     this.policy = { ...DEFAULT_RETRY, budgetMs: options.connection.timeoutMs, ...options.retry };
     const url = new URL(options.connection.url);
     url.username = '';
@@ -125,7 +144,7 @@ export class ClickHouseStore implements Store {
           format: 'JSONEachRow',
         });
         if ((await found.json()).length > 0) return;
-        await admin.command({ query: 'CREATE DATABASE IF NOT EXISTS {db:Identifier}', query_params: { db: database } });
+        await admin.command({ query: `CREATE DATABASE IF NOT EXISTS {db:Identifier}${this.layout.onCluster}`, query_params: { db: database } });
       });
     } finally {
       await admin.close();

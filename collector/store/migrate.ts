@@ -34,7 +34,10 @@ export async function loadMigrations(dir = SCHEMA_DIR): Promise<Migration[]> {
  * create no view (settings, new tables) cost no rebuild.
  */
 export async function migrate(store: Store): Promise<number> {
-  await store.command(
+  const ddl = async (sql: string) => {
+    for (const statement of store.layout.ddl(sql)) await store.command(statement);
+  };
+  await ddl(
     `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now())
      ENGINE = ReplacingMergeTree ORDER BY version`,
   );
@@ -47,7 +50,7 @@ export async function migrate(store: Store): Promise<number> {
     latest = Math.max(latest, m.version);
     if (applied.has(m.version)) continue;
     viewsReplaced ||= m.statements.some((sql) => /^CREATE MATERIALIZED VIEW\b/i.test(sql));
-    for (const sql of m.statements) await store.command(sql);
+    for (const sql of m.statements) await ddl(sql);
     await store.command('INSERT INTO schema_migrations (version, name) VALUES ({v:UInt32}, {n:String})', {
       v: m.version,
       n: m.name,

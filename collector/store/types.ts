@@ -1,3 +1,5 @@
+import type { StoreLayout } from './cluster.js';
+
 /** Parameter values bound server-side into `{name:Type}` placeholders; never concatenated into SQL. */
 export type QueryParams = Record<string, string | number | boolean | readonly string[] | readonly number[]>;
 
@@ -10,6 +12,8 @@ export type Table = 'spans' | 'evaluations' | 'decisions' | 'releases' | 'releas
  */
 export interface Store {
   readonly kind: 'embedded' | 'server';
+  /** One node, or a cluster's shards and replicas: where a logical table's rows physically are. */
+  readonly layout: StoreLayout;
   /** Runs DDL or another statement that returns no rows. */
   command(sql: string, params?: QueryParams): Promise<void>;
   query<T>(sql: string, params?: QueryParams): Promise<T[]>;

@@ -7,6 +7,7 @@ import type { RunningCollector } from '../../collector/server.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';
 import { newSpanId, newTraceId, postJson, request, span } from '../helpers/otlp-json.js';
+import { rounded } from '../helpers/same-answers.js';
 import { planTasks, sendJudgements, sendTasks } from '../helpers/scenario.js';
 
 /** Every endpoint that reads per-trace summaries, on the scenario's prompt and judges. */
@@ -29,9 +30,6 @@ async function answers(c: RunningCollector): Promise<unknown[]> {
   );
 }
 
-/** Fractions to 11 significant digits: sums over traces in another order differ in the last bits, nothing else may. */
-const rounded = (x: unknown) =>
-  JSON.parse(JSON.stringify(x), (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(11)) : v));
 
 async function expectEqualToRaw(c: RunningCollector) {
   const raw = await triples(c.store, 'default', {}, 'raw');

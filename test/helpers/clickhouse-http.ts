@@ -15,6 +15,7 @@ import {
   settingLiteral,
   toServerException,
 } from './clickhouse-wire.js';
+import { asClusterOfOne, CLUSTER_OF_ONE_SETTINGS, UnknownCluster } from './cluster-of-one.js';
 
 /**
  * A test server that speaks the part of ClickHouse's HTTP interface that
@@ -75,6 +76,8 @@ export interface FakeClickHouseOptions {
   user?: string;
   password?: string;
   dataDir?: string;
+  /** Answers as a cluster of this name with one shard of one replica (cluster-of-one.ts). */
+  clusterOfOne?: string;
 }
 
 const unzip: Record<string, (b: Buffer) => Promise<Buffer>> = {
@@ -89,6 +92,15 @@ const unzip: Record<string, (b: Buffer) => Promise<Buffer>> = {
  * default keeps a driver that forgets to ask from passing here and failing there.
  */
 const SERVER_DEFAULTS: Record<string, string> = { output_format_json_quote_64bit_integers: '1' };
+
+function onTheCluster(sql: string, cluster: string): string {
+  try {
+    return asClusterOfOne(sql, cluster);
+  } catch (err) {
+    if (err instanceof UnknownCluster) throw new ServerException(701, 'CLUSTER_DOESNT_EXIST', err.message);
+    throw err;
+  }
+}
 
 export async function startFakeClickHouse(options: FakeClickHouseOptions = {}): Promise<FakeClickHouse> {
   const user = options.user ?? 'default';
@@ -170,7 +182,8 @@ export async function startFakeClickHouse(options: FakeClickHouseOptions = {}): 
 
     const connection = new Session(dataDir);
     try {
-      for (const [name, value] of Object.entries({ ...SERVER_DEFAULTS, ...r.settings })) {
+      const standIn = options.clusterOfOne === undefined ? {} : CLUSTER_OF_ONE_SETTINGS;
+      for (const [name, value] of Object.entries({ ...SERVER_DEFAULTS, ...standIn, ...r.settings })) {
         if (!/^\w+$/.test(name)) throw new ServerException(115, 'UNKNOWN_SETTING', `Unknown setting '${name}'`);
         await connection.queryAsync(`SET ${name} = ${settingLiteral(value)}`);
       }
@@ -178,12 +191,13 @@ export async function startFakeClickHouse(options: FakeClickHouseOptions = {}): 
         await connection.queryAsync(`USE \`${r.database.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``);
       }
       const format = url.searchParams.get('default_format') ?? 'TabSeparated';
-      const bound = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, chdbParamValue(r.query, k, v)]));
+      const query = options.clusterOfOne === undefined ? r.query : onTheCluster(r.query, options.clusterOfOne);
+      const bound = Object.fromEntries(Object.entries(r.params).map(([k, v]) => [k, chdbParamValue(query, k, v)]));
       const started = process.hrtime.bigint();
       const result =
         Object.keys(bound).length > 0
-          ? await connection.queryBindAsync(r.query, bound, { format })
-          : await connection.queryAsync(r.query, { format });
+          ? await connection.queryBindAsync(query, bound, { format })
+          : await connection.queryAsync(query, { format });
       const summary = JSON.stringify({
         result_rows: String(result.rowsRead),
         result_bytes: String(result.bytesRead),

@@ -2,7 +2,9 @@ import { type Span, type Tracer, context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as OtlpHttpExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
+import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { expect } from 'vitest';
 
 export interface SenderOptions {
   url: string;
@@ -38,4 +40,31 @@ export function makeSender(o: SenderOptions) {
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };
+}
+
+/** Takes the spans a scenario produces, so the same spans (same ids) can be sent to both stores. */
+export class Capture implements SpanExporter {
+  readonly spans: ReadableSpan[] = [];
+  export(spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
+    this.spans.push(...spans);
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/** Sends spans through the real OTLP/protobuf exporter, `size` spans a request, `parallel` requests at a time; `midway` runs halfway. */
+export async function exportSpans(url: string, spans: readonly ReadableSpan[], size: number, parallel: number, midway: () => void = () => undefined) {
+  const exporter = new OtlpProtoExporter({ url: `${url}/v1/traces`, timeoutMillis: 20_000 });
+  const chunks = Array.from({ length: Math.ceil(spans.length / size) }, (_, i) => spans.slice(i * size, (i + 1) * size));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const i = next++;
+      if (i === Math.floor(chunks.length / 2)) midway();
+      const result = await new Promise<{ code: ExportResultCode; error?: Error }>((resolve) => exporter.export(chunks[i]!, resolve));
+      expect(result.code, `chunk ${i}: ${result.error?.message}`).toBe(ExportResultCode.SUCCESS);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  await exporter.shutdown();
 }

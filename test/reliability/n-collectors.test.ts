@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { ExportResultCode } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
 import { type ChildCollector, freePort, spawnCollector } from '../helpers/child-collector.js';
@@ -11,6 +9,8 @@ import { tempDataDir } from '../helpers/data-dir.js';
 import { clamp01, derive, planBaseline, sendGateTasks } from '../helpers/gate-scenarios.js';
 import { serverModeEnv, sharedFakeClickHouse, startServerModeCollector } from '../helpers/server-mode.js';
 import type { FakeClickHouse } from '../helpers/clickhouse-http.js';
+import { Capture, exportSpans } from '../helpers/otel.js';
+import { answersOf, expectSameAnswers } from '../helpers/same-answers.js';
 
 /**
  * Three collector processes in server mode on one ClickHouse-speaking store,
@@ -20,16 +20,6 @@ import type { FakeClickHouse } from '../helpers/clickhouse-http.js';
  * see), with one collector killed -9 mid-stream: every endpoint must answer
  * as a single collector that got each span once.
  */
-
-/** Takes the spans a scenario produces, so the same spans (same ids) can be sent to both stores. */
-class Capture implements SpanExporter {
-  readonly spans: ReadableSpan[] = [];
-  export(spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
-    this.spans.push(...spans);
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  async shutdown(): Promise<void> {}
-}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -159,23 +149,6 @@ function slowInserts(target: string, insertDelayMs: number): Promise<Link> {
   );
 }
 
-/** Sends spans through the real OTLP/protobuf exporter, `size` spans a request, `parallel` requests at a time; `midway` runs halfway. */
-async function exportSpans(url: string, spans: readonly ReadableSpan[], size: number, parallel: number, midway: () => void = () => undefined) {
-  const exporter = new OTLPTraceExporter({ url: `${url}/v1/traces`, timeoutMillis: 20_000 });
-  const chunks = Array.from({ length: Math.ceil(spans.length / size) }, (_, i) => spans.slice(i * size, (i + 1) * size));
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const i = next++;
-      if (i === Math.floor(chunks.length / 2)) midway();
-      const result = await new Promise<{ code: ExportResultCode; error?: Error }>((resolve) => exporter.export(chunks[i]!, resolve));
-      expect(result.code, `chunk ${i}: ${result.error?.message}`).toBe(ExportResultCode.SUCCESS);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
-  await exporter.shutdown();
-}
-
 const MODEL = 'gpt-x';
 const baseline = planBaseline({ seed: 5, datasetVersion: 'd1', count: 60, model: MODEL, promptVersion: 'v1' });
 const candidate = derive(baseline, 'v2', (t) => ({ score: clamp01(t.score + 0.05), costUsd: t.costUsd * 0.8 }));
@@ -196,40 +169,6 @@ const GATE = {
   ],
   min_n: 30,
 };
-
-/** Every endpoint's answer, by path, so a difference names the endpoint. */
-async function answersOf(url: string, traceIds: readonly string[]): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const path of [...ENDPOINTS, ...traceIds.map((id) => `/api/traces/${id}`)]) {
-    const res = await fetch(url + path);
-    expect(res.status, path).toBe(200);
-    out[path] = await res.json();
-  }
-  const gate = await fetch(`${url}/api/gates/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(GATE) });
-  expect(gate.status).toBe(200);
-  const { decision, result } = (await gate.json()) as { decision: string; result: unknown };
-  out.gate = { decision, result };
-  return out;
-}
-
-/**
- * Numbers to 12 significant digits: sums over the same values in another
- * order (the stores hold them in different parts) differ in the last bits;
- * counts, ids and every double or missing span would still show.
- */
-const significant = (v: unknown): unknown =>
-  typeof v === 'number'
-    ? Number(v.toPrecision(12))
-    : Array.isArray(v)
-      ? v.map(significant)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, significant(x)]))
-        : v;
-
-async function expectSameAnswers(url: string, expected: Record<string, unknown>, traceIds: readonly string[], when: string): Promise<void> {
-  const actual = await answersOf(url, traceIds);
-  for (const key of Object.keys(expected)) expect(significant(actual[key]), `${key} from ${url} ${when}`).toEqual(significant(expected[key]));
-}
 
 async function storedSpans(fake: FakeClickHouse, database: string): Promise<{ rows: number; distinct: number }> {
   const query = 'SELECT count() AS rows, uniqExact(trace_id, span_id) AS distinct FROM spans FORMAT JSONEachRow';
@@ -289,9 +228,10 @@ describe('three collectors on one store behind a load balancer', () => {
 
     // Trace pages read the raw spans, where the duplicates are: every fifth trace, whole.
     const traceIds = [...new Set(spans.map((s) => s.spanContext().traceId))].filter((_, i) => i % 5 === 0);
-    const expected = await answersOf(clean.url, traceIds);
+    const paths = [...ENDPOINTS, ...traceIds.map((id) => `/api/traces/${id}`)];
+    const expected = await answersOf(clean.url, paths, GATE);
     expect((expected['/api/triples'] as { triples: unknown[] }).triples).toHaveLength(2);
-    for (const c of [children[0]!, children[2]!]) await expectSameAnswers(c.url, expected, traceIds, 'before compaction');
+    for (const c of [children[0]!, children[2]!]) await expectSameAnswers(c.url, expected, paths, GATE, 'before compaction');
 
     // After the live collectors' background compaction (the leader's, once the killed one's beat is stale) the answers are the same.
     const deadline = Date.now() + 30_000;
@@ -306,7 +246,7 @@ describe('three collectors on one store behind a load balancer', () => {
       compacted = Number((JSON.parse(await res.text()) as { n: string }).n) > 0;
     }
     expect(compacted, 'a live collector compacted the shared store').toBe(true);
-    for (const c of [children[0]!, children[2]!]) await expectSameAnswers(c.url, expected, traceIds, 'after compaction');
+    for (const c of [children[0]!, children[2]!]) await expectSameAnswers(c.url, expected, paths, GATE, 'after compaction');
     console.log(`n-collectors: ${proxy.requests} requests, ${proxy.duplicates} delivered twice, ${link.spanRowsInserted - spans.length} span rows inserted twice, counted once`);
   }, 120_000);
 });
