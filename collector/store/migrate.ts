@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { StoreError } from '../errors.js';
 import { rebuildViews } from './rebuild.js';
 import type { Store } from './types.js';
 
@@ -44,6 +45,7 @@ export async function migrate(store: Store): Promise<number> {
   const applied = new Set(
     (await store.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
   );
+  await checkLayout(store);
   let latest = 0;
   let viewsReplaced = false;
   for (const m of await loadMigrations()) {
@@ -58,4 +60,27 @@ export async function migrate(store: Store): Promise<number> {
   }
   if (viewsReplaced && applied.size > 0) await rebuildViews(store);
   return latest;
+}
+
+/**
+ * A database keeps the layout it was created with: a cluster collector on a
+ * single-node database (or the reverse) would read tables that are not there.
+ */
+async function checkLayout(store: Store): Promise<void> {
+  const names = new Set(
+    (
+      await store.query<{ name: string }>(
+        `SELECT name FROM system.tables WHERE database = currentDatabase() AND name IN ('spans', {local:String})`,
+        { local: 'spans_local' },
+      )
+    ).map((t) => t.name),
+  );
+  if (!names.has('spans')) return;
+  const { cluster } = store.layout;
+  if (cluster && !names.has('spans_local')) {
+    throw new StoreError(`EVALTRACE_CLICKHOUSE_CLUSTER is ${cluster}, but this database was created on one node: use a new database for the cluster`);
+  }
+  if (!cluster && names.has('spans_local')) {
+    throw new StoreError('this database was created on a cluster (it has spans_local): set EVALTRACE_CLICKHOUSE_CLUSTER to its cluster');
+  }
 }

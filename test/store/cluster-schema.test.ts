@@ -163,6 +163,13 @@ describe('the schema on a ClickHouse cluster', () => {
     for (const r of inserts) expect(r.settings).toMatchObject({ insert_distributed_sync: '1', insert_quorum: 'auto' });
   }, 60_000);
 
+  it('refuses a database created with the other layout, saying what to set', async () => {
+    const start = (database: string, env: Record<string, string>) =>
+      startCollector({ port: 0, host: '127.0.0.1', env: { ...serverModeEnv(fake, database), EVALTRACE_COMPACT_INTERVAL_MS: '0', ...env } });
+    await expect(start(DATABASE, {})).rejects.toThrow(/created on a cluster .*set EVALTRACE_CLICKHOUSE_CLUSTER/);
+    await expect(start('one_node', { EVALTRACE_CLICKHOUSE_CLUSTER: CLUSTER })).rejects.toThrow(/created on one node: use a new database/);
+  });
+
   it('refuses a cluster the server does not have, naming it', async () => {
     await expect(
       startCollector({ port: 0, host: '127.0.0.1', env: { ...serverModeEnv(fake, 'elsewhere'), EVALTRACE_CLICKHOUSE_CLUSTER: 'no_such_cluster' } }),
