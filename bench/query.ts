@@ -15,7 +15,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const traces = Number(arg('--traces') ?? (QUICK ? 5_000 : 50_000));
-const collector = await startCollector({ dataDir: arg('--data') ?? tempDataDir(), port: 0, host: '127.0.0.1', env: {} });
+const collector = await startCollector({ dataDir: arg('--data') ?? tempDataDir(), port: 0, host: '127.0.0.1', grpc: null, env: {} });
 const n = (await collector.store.query<{ n: number }>('SELECT count() AS n FROM spans'))[0]?.n ?? 0;
 const figures = [];
 if (n === 0) {

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { Admission } from './admission.js';
 import { HTTPException } from 'hono/http-exception';
 import { type AppEnv, authenticate } from './auth.js';
 import type { Config } from './config.js';
@@ -24,6 +25,8 @@ export interface App {
   metrics: Metrics;
   /** Writes compacted trace summaries in the background once started (server.ts). */
   compactor: Compactor;
+  /** The in-flight ingest bound that OTLP/HTTP and OTLP/gRPC share. */
+  admission: Admission;
   /** Requests being served right now (for graceful shutdown and /metrics). */
   inflight(): number;
 }
@@ -42,7 +45,7 @@ export function createApp(store: Store, config: Config): App {
   // OpenAPIHono: sub-apps built with createRoute join /openapi.json; their validation failures are 400s naming the parameter.
   const hono = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   let inflight = 0;
-  let ingestInflight = 0;
+  const admission = new Admission(config.maxInflightRequests);
   metrics.gauge('evaltrace_inflight_requests', 'Requests being served', () => inflight);
   metrics.gauge('evaltrace_pending_rows', 'Rows waiting for the next group commit', () => ingest.spans.pendingRows + ingest.evaluations.pendingRows);
   // Memory, so an operator can hold the collector to a bound (README, Benchmarks: memory); in embedded mode RSS includes ClickHouse.
@@ -73,14 +76,11 @@ export function createApp(store: Store, config: Config): App {
   hono.use('/api/*', authenticate(config.apiKeys));
   // Bounded in-flight ingest: past the limit exporters get a 429 they retry after Retry-After.
   hono.use('/v1/*', async (_c, next) => {
-    if (ingestInflight >= config.maxInflightRequests) {
-      throw new HttpError(429, 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
-    }
-    ingestInflight += 1;
+    if (!admission.tryEnter()) throw new HttpError(429, 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
     try {
       await next();
     } finally {
-      ingestInflight -= 1;
+      admission.leave();
     }
   });
   hono.route('/', otlpRoutes(ingest, metrics));
@@ -114,5 +114,5 @@ export function createApp(store: Store, config: Config): App {
     return c.json(errorBody('internal', 'internal error'), 500);
   });
 
-  return { hono, ingest, metrics, compactor, inflight: () => inflight };
+  return { hono, ingest, metrics, compactor, admission, inflight: () => inflight };
 }

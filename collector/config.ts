@@ -12,6 +12,10 @@ const EnvSchema = z.object({
   EVALTRACE_CLICKHOUSE_USER: z.string().default('default'),
   EVALTRACE_CLICKHOUSE_PASSWORD: z.string().default(''),
   EVALTRACE_CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/, 'letters, digits and _ only').default('default'),
+  EVALTRACE_GRPC_PORT: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)])
+    .optional()
+    .describe('OTLP/gRPC port, or off'),
   EVALTRACE_CLICKHOUSE_TIMEOUT_MS: int(30_000),
   EVALTRACE_CLICKHOUSE_CLUSTER: z
     .string()
@@ -42,7 +46,12 @@ export interface Config {
   maxPendingRows: number;
   maxInflightRequests: number;
   compaction: CompactionPolicy;
+  /** OTLP/gRPC receiver; null: off. `required`: set explicitly, so a port in use stops the start; the default port only warns. */
+  grpc: { port: number; required: boolean } | null;
 }
+
+/** Where OTLP/gRPC exporters send by default. */
+export const DEFAULT_GRPC_PORT = 4317;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -104,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxPendingRows: e.EVALTRACE_MAX_PENDING_ROWS,
     maxInflightRequests: e.EVALTRACE_MAX_INFLIGHT_REQUESTS,
+    grpc:
+      e.EVALTRACE_GRPC_PORT === 'off' ? null : e.EVALTRACE_GRPC_PORT === undefined ? { port: DEFAULT_GRPC_PORT, required: false } : { port: e.EVALTRACE_GRPC_PORT, required: true },
     compaction: { ...DEFAULT_COMPACTION, intervalMs: e.EVALTRACE_COMPACT_INTERVAL_MS, staleMs: e.EVALTRACE_COLLECTOR_STALE_MS },
   };
 }

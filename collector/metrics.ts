@@ -60,13 +60,14 @@ class Histogram {
 
 export class Metrics {
   readonly requests = new Counter('evaltrace_http_requests_total', 'HTTP requests by route and status');
+  readonly grpcRequests = new Counter('evaltrace_grpc_requests_total', 'OTLP/gRPC export calls by method and status code');
   readonly spansAccepted = new Counter('evaltrace_spans_accepted_total', 'Spans written to the store');
   readonly spansRejected = new Counter('evaltrace_spans_rejected_total', 'Spans rejected via partial_success');
   readonly spansDeduplicated = new Counter('evaltrace_spans_deduplicated_total', 'Spans dropped as already stored (retries, re-sends)');
   readonly evaluationsAccepted = new Counter('evaltrace_evaluations_accepted_total', 'Evaluations received');
   readonly evaluationsDeduplicated = new Counter('evaltrace_evaluations_deduplicated_total', 'Evaluations dropped as already stored');
   readonly logsIgnored = new Counter('evaltrace_log_records_ignored_total', 'Log records that are not evaluation events');
-  readonly bytesReceived = new Counter('evaltrace_received_bytes_total', 'Request body bytes received on /v1/*');
+  readonly bytesReceived = new Counter('evaltrace_received_bytes_total', 'Request body bytes received on /v1/* and OTLP/gRPC');
   readonly truncations = new Counter('evaltrace_truncations_total', 'Attribute values truncated or dropped at limits');
   readonly requestSeconds = new Histogram('evaltrace_http_request_duration_seconds', 'Request latency');
   readonly storeWriteSeconds = new Histogram('evaltrace_store_write_duration_seconds', 'Store insert latency');
@@ -81,6 +82,7 @@ export class Metrics {
   render(): string {
     const parts = [
       this.requests,
+      this.grpcRequests,
       this.spansAccepted,
       this.spansRejected,
       this.spansDeduplicated,

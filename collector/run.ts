@@ -16,7 +16,8 @@ export async function runCollector(options: StartOptions = {}): Promise<RunningC
   }
   const env = options.env ?? process.env;
   const mode = collector.store.kind === 'embedded' ? `embedded ClickHouse in ${options.dataDir ?? env.EVALTRACE_DATA_DIR ?? './.evaltrace/data'}` : 'ClickHouse server';
-  console.log(`[evaltrace] collector listening on ${collector.url} (${mode}); dashboard at ${collector.url}/`);
+  const grpc = collector.grpcPort === null ? '' : `, OTLP/gRPC on port ${collector.grpcPort}`;
+  console.log(`[evaltrace] collector listening on ${collector.url}${grpc} (${mode}); dashboard at ${collector.url}/`);
   stopOnSignals(collector);
   return collector;
 }

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp, type App } from './app.js';
 import { type Config, loadConfig } from './config.js';
+import { type GrpcReceiver, startGrpcReceiver } from './grpc/receiver.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 
@@ -10,6 +11,8 @@ export interface RunningCollector {
   port: number;
   app: App;
   store: Store;
+  /** The OTLP/gRPC port, null when gRPC ingest is off. */
+  grpcPort: number | null;
   /** Stops accepting, finishes in-flight requests and pending commits, closes the store. */
   close(): Promise<void>;
 }
@@ -29,6 +32,14 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  let grpc: GrpcReceiver | null;
+  try {
+    grpc = await startGrpc(app, config);
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.close();
+    throw err;
+  }
   await app.compactor.start();
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -38,9 +49,10 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
     port,
     app,
     store,
+    grpcPort: grpc?.port ?? null,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), grpc?.close()]);
         await app.ingest.idle();
         await app.compactor.stop();
         await store.close();
@@ -48,4 +60,17 @@ export async function startCollector(options: StartOptions = {}): Promise<Runnin
       return closing;
     },
   };
+}
+
+/** The OTLP/gRPC receiver; on the default port, one already in use (another collector, an OTel Collector) only costs gRPC ingest, with a line saying so. */
+async function startGrpc(app: App, config: Config): Promise<GrpcReceiver | null> {
+  if (!config.grpc) return null;
+  try {
+    return await startGrpcReceiver({ ...app, apiKeys: config.apiKeys, host: config.host, port: config.grpc.port });
+  } catch (err) {
+    const why = `cannot listen on port ${config.grpc.port} (${(err as Error).message}); set EVALTRACE_GRPC_PORT to a free port, or off`;
+    if (config.grpc.required) throw new Error(`OTLP/gRPC: ${why}`, { cause: err });
+    console.warn(`[evaltrace] OTLP/gRPC off: ${why}`);
+    return null;
+  }
 }

@@ -49,9 +49,10 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes)).toContain(volume);
   });
 
-  it('starts the collector only once ClickHouse is healthy, and publishes port 4318', () => {
+  it('starts the collector only once ClickHouse is healthy, and publishes ports 4318 (HTTP) and 4317 (OTLP/gRPC)', () => {
     expect(collector.depends_on).toEqual({ clickhouse: { condition: 'service_healthy' } });
     expect(collector.ports).toContain('4318:4318');
+    expect(collector.ports).toContain('4317:4317');
     expect(collector.healthcheck!.test.join(' ')).toMatch(/127\.0\.0\.1:4318\/readyz/);
   });
 
@@ -64,6 +65,7 @@ describe('docker-compose.yml', () => {
       const server = interpolate(clickhouse.environment, shell);
       const config = loadConfig(interpolate(collector.environment, shell));
       expect(config.port).toBe(4318);
+      expect(config.grpc).toEqual({ port: 4317, required: true });
       expect(config.apiKeys).toBeNull();
       expect(config.clickhouse).toEqual({
         url: 'http://clickhouse:8123',
@@ -123,7 +125,7 @@ describe('Dockerfile', () => {
     expect(copied.sort()).toEqual(['/repo/collector/dist', '/repo/src/dist']);
     const cmd = JSON.parse(args('CMD')[0]!) as string[];
     expect(cmd).toEqual(pkg('package.json').scripts.start!.split(' '));
-    expect(args('EXPOSE')).toEqual(['4318']);
+    expect(args('EXPOSE')).toEqual(['4318 4317']);
   });
 
   it('the collector imports at run time only packages its own package.json depends on', () => {

@@ -116,7 +116,7 @@ function prepareDataDir(dir: string): string {
 async function startOwnCollector(port: number, dataDir: string, env: NodeJS.ProcessEnv): Promise<RunningCollector> {
   const own = Object.fromEntries(Object.entries(env).filter(([k]) => !/^EVALTRACE_(CLICKHOUSE_|API_KEYS$|DATA_DIR$)|^(PORT|HOST)$/.test(k)));
   try {
-    return await startCollector({ env: own, port, host: '127.0.0.1', dataDir: join(dataDir, 'store'), apiKeys: null });
+    return await startCollector({ env: own, port, host: '127.0.0.1', dataDir: join(dataDir, 'store'), apiKeys: null, grpc: null });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new CliError(

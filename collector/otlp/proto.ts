@@ -2,8 +2,9 @@ import protobuf from 'protobufjs';
 
 /**
  * The subset of the official opentelemetry-proto messages that the collector
- * decodes and encodes (trace and logs services), as a protobufjs descriptor.
- * Field numbers follow opentelemetry/proto/{common,resource,trace,logs,collector}.
+ * decodes and encodes (trace and logs services), as a protobufjs descriptor,
+ * and google.rpc.Status / RetryInfo for gRPC errors. Field numbers follow
+ * opentelemetry/proto/{common,resource,trace,logs,collector} and google/rpc.
  */
 const kv = { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } };
 
@@ -153,6 +154,13 @@ const descriptor = {
     ExportLogsServiceResponse: {
       fields: { partialSuccess: { type: 'ExportLogsPartialSuccess', id: 1 } },
     },
+    // google.rpc.Status with a RetryInfo detail: the grpc-status-details-bin trailer that tells a gRPC exporter when to retry.
+    Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
+    RetryInfo: { fields: { retryDelay: { type: 'Duration', id: 1 } } },
+    Any: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+    RpcStatus: {
+      fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'Any', id: 3 } },
+    },
   },
 };
 
@@ -162,3 +170,5 @@ export const ExportTraceServiceRequest = root.lookupType('ExportTraceServiceRequ
 export const ExportTraceServiceResponse = root.lookupType('ExportTraceServiceResponse');
 export const ExportLogsServiceRequest = root.lookupType('ExportLogsServiceRequest');
 export const ExportLogsServiceResponse = root.lookupType('ExportLogsServiceResponse');
+export const RetryInfo = root.lookupType('RetryInfo');
+export const RpcStatus = root.lookupType('RpcStatus');

@@ -5,7 +5,7 @@ import type { IngestResult, IngestService } from '../ingest/service.js';
 import type { Metrics } from '../metrics.js';
 import { readBody } from '../otlp/body.js';
 import type { Encoding } from '../otlp/decode.js';
-import { ExportLogsServiceResponse, ExportTraceServiceResponse } from '../otlp/proto.js';
+import { encodeExportResponse, exportResponse, type Signal } from '../otlp/response.js';
 
 const CONTENT_TYPES: Record<string, Encoding> = {
   'application/x-protobuf': 'protobuf',
@@ -22,23 +22,12 @@ function encodingOf(contentType: string | undefined): { encoding: Encoding; mime
   return { encoding, mime };
 }
 
-type Signal = 'traces' | 'logs';
-
 /** The OTLP/HTTP success reply, encoded like the request (the spec requires the same content type). */
 function reply(signal: Signal, result: IngestResult, encoding: Encoding, mime: string): Response {
-  const partial =
-    result.rejected > 0
-      ? signal === 'traces'
-        ? { rejectedSpans: result.rejected, errorMessage: result.errorMessage }
-        : { rejectedLogRecords: result.rejected, errorMessage: result.errorMessage }
-      : undefined;
-  const message = partial ? { partialSuccess: partial } : {};
   if (encoding === 'json') {
-    return new Response(JSON.stringify(message), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify(exportResponse(signal, result)), { status: 200, headers: { 'content-type': 'application/json' } });
   }
-  const type = signal === 'traces' ? ExportTraceServiceResponse : ExportLogsServiceResponse;
-  const bytes = type.encode(type.fromObject(message)).finish();
-  return new Response(bytes.slice(), { status: 200, headers: { 'content-type': mime } });
+  return new Response(encodeExportResponse(signal, result).slice(), { status: 200, headers: { 'content-type': mime } });
 }
 
 export function otlpRoutes(ingest: IngestService, metrics: Metrics): Hono<AppEnv> {

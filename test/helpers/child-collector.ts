@@ -38,7 +38,7 @@ function startArgs(): string[] {
 export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}, launcher: string[] = []): Promise<ChildCollector> {
   const [command, ...args] = [...launcher, process.execPath, ...startArgs()];
   const proc = spawn(command!, args, {
-    env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EVALTRACE_GRPC_PORT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,7 +6,7 @@ import { startServerModeCollector } from './server-mode.js';
 export function startTestCollector(options: StartOptions = {}): Promise<RunningCollector> {
   // EVALTRACE_TEST_STORE=server runs the same suites on the server driver, against the ClickHouse HTTP test server over chdb.
   if (process.env.EVALTRACE_TEST_STORE === 'server') return startServerModeCollector(options);
-  return startCollector({ dataDir: tempDataDir(), port: 0, host: '127.0.0.1', env: {}, ...options });
+  return startCollector({ dataDir: tempDataDir(), port: 0, host: '127.0.0.1', grpc: null, env: {}, ...options });
 }
 
 export async function getJson<T = any>(c: RunningCollector, path: string, init?: RequestInit): Promise<{ status: number; body: T }> {

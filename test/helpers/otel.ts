@@ -53,8 +53,15 @@ export class Capture implements SpanExporter {
 }
 
 /** Sends spans through the real OTLP/protobuf exporter, `size` spans a request, `parallel` requests at a time; `midway` runs halfway. */
-export async function exportSpans(url: string, spans: readonly ReadableSpan[], size: number, parallel: number, midway: () => void = () => undefined) {
-  const exporter = new OtlpProtoExporter({ url: `${url}/v1/traces`, timeoutMillis: 20_000 });
+export async function exportSpans(
+  url: string,
+  spans: readonly ReadableSpan[],
+  size: number,
+  parallel: number,
+  midway: () => void = () => undefined,
+  headers?: Record<string, string>,
+) {
+  const exporter = new OtlpProtoExporter({ url: `${url}/v1/traces`, timeoutMillis: 20_000, headers });
   const chunks = Array.from({ length: Math.ceil(spans.length / size) }, (_, i) => spans.slice(i * size, (i + 1) * size));
   let next = 0;
   const worker = async () => {

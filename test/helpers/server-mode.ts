@@ -21,6 +21,7 @@ export function serverModeEnv(fake: FakeClickHouse, database = 'evaltrace'): Nod
     EVALTRACE_CLICKHOUSE_PASSWORD: fake.password,
     EVALTRACE_CLICKHOUSE_DATABASE: database,
     EVALTRACE_CLICKHOUSE_TIMEOUT_MS: '10000',
+    EVALTRACE_GRPC_PORT: 'off',
   };
 }
 
