@@ -1,10 +1,10 @@
 /** The release card as Markdown: one section per part of the card, tables where there are rows. */
 import { fmt } from '../gates/outcome.js';
+import { usd } from '../web/money.js';
 import type { Card } from './schemas.js';
 
 const NONE = '—';
 const n = (x: number | null) => (x === null ? NONE : fmt(x));
-const usd = (x: number | null) => (x === null ? NONE : `$${fmt(x)}`);
 const pct = (x: number | null) => (x === null ? NONE : `${(x * 100).toFixed(1)}%`);
 const ci = (x: [number, number] | null) => (x === null ? NONE : `[${fmt(x[0])}, ${fmt(x[1])}]`);
 /** Table cells: pipes and newlines would break the row. */
@@ -62,7 +62,8 @@ export function renderCardMarkdown(card: Card): string {
         q.evaluation,
         String(q.n_scored),
         n(q.score_mean),
-        ci(q.score_ci95),
+        // A flagged or missing interval carries its reason, so the card never shows bare numbers from 2 examples.
+        q.ci_note ? `${ci(q.score_ci95)} (${q.ci_note})` : ci(q.score_ci95),
         pct(q.pass_rate),
       ]),
       'no judge scores',

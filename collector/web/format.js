@@ -1,4 +1,6 @@
 /** Display formats shared by every view; missing values show as an em dash. */
+import { usd, usdDelta, usdPer } from './money.js';
+
 export const DASH = '—';
 
 export const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
@@ -7,12 +9,8 @@ export function count(x) {
   return isNum(x) ? Math.round(x).toLocaleString('en-US') : DASH;
 }
 
-/** US dollars: cents above $1, three significant digits below (LLM costs are small). */
-export function usd(x) {
-  if (!isNum(x)) return DASH;
-  if (x === 0) return '$0';
-  return Math.abs(x) >= 1 ? `$${x.toFixed(2)}` : `$${x.toPrecision(3)}`;
-}
+/** Money: the one formatter the CLI and the release cards use too. */
+export { usd, usdDelta, usdPer };
 
 /** Axis ticks: round numbers need no trailing zeros. */
 export function usdTick(x) {
@@ -48,9 +46,7 @@ export function ppInterval(ci) {
 }
 
 /** A difference in dollars, signed. */
-export function usdDelta(x) {
-  return isNum(x) ? `${x > 0 ? '+' : x < 0 ? '-' : ''}${usd(Math.abs(x))}` : DASH;
-}
+
 
 /** A CI of a difference in dollars (costs are small: fixed decimals would read $0.000). */
 export function usdInterval(ci) {

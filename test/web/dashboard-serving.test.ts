@@ -21,8 +21,11 @@ function rawGet(c: RunningCollector, path: string): Promise<{ status: number; ty
   });
 }
 
+/** The page's files; type declarations (money.d.ts, for the TypeScript that shares money.js) are not served. */
 function webFiles(dir = WEB_ROOT, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? webFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? webFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .filter((f) => !f.endsWith('.d.ts'));
 }
 
 describe('dashboard static files on a collector with no data yet', () => {
@@ -47,6 +50,10 @@ describe('dashboard static files on a collector with no data yet', () => {
     expect(csp).not.toContain('unsafe');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toContain('<script type="module" src="/ui/app.js">');
+  });
+
+  it('does not serve the type declarations beside the modules', async () => {
+    expect((await fetch(`${collector.url}/ui/money.d.ts`)).status).toBe(404);
   });
 
   it('serves every file of collector/web under /ui with its content type', async () => {
