@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badRequest } from '../errors.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from './filters.js';
@@ -8,9 +9,11 @@ import { nsToIso } from './triples.js';
 
 export const ListingSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** trace_id: a stable order for re-judging a fixed set page by page; newest: latest start first, as people browse. */
+  order: z.enum(['trace_id', 'newest']).default('trace_id'),
   cursor: z
     .string()
-    .regex(/^[0-9a-f]{32}$/, 'cursor must be the next_cursor of a previous page')
+    .regex(/^([0-9]{1,20}:)?[0-9a-f]{32}$/, 'cursor must be the next_cursor of a previous page')
     .optional(),
 });
 
@@ -74,7 +77,9 @@ function summaryJson(r: SummaryRow) {
 
 /**
  * Task traces in trace-id order (a stable order for re-judging the same fixed
- * set page by page), with the captured input and output a judge reads.
+ * set page by page) or newest first, with the captured input and output a
+ * judge reads. Pages are keyset cursors: the last row's trace id, or its
+ * start and trace id when newest first.
  */
 export async function listTraces(
   store: Store,
@@ -85,19 +90,24 @@ export async function listTraces(
 ) {
   const params: QueryParams = { ...extra.params, project, limit: page.limit + 1 };
   let after = extra.where;
+  const newest = page.order === 'newest';
   if (page.cursor) {
-    params.cursor = page.cursor;
-    after = `${after} AND trace_id > {cursor:String}`;
+    if (page.cursor.includes(':') !== newest) throw badRequest('cursor must be the next_cursor of a previous page in the same order', 'invalid_request');
+    const [ns, id] = newest ? page.cursor.split(':') : [undefined, page.cursor];
+    params.cursor = id!;
+    if (newest) params.cursor_ns = ns!;
+    after = `${after} AND ${newest ? '(start_ns, trace_id) < ({cursor_ns:Int64}, {cursor:String})' : 'trace_id > {cursor:String}'}`;
   }
   const rows = await store.query<SummaryRow>(
-    `SELECT * EXCEPT (scores) FROM (${tracesSql(f, params, after)}) ORDER BY trace_id LIMIT {limit:UInt32}`,
+    `SELECT * EXCEPT (scores) FROM (${tracesSql(f, params, after)}) ORDER BY ${newest ? 'start_ns DESC, trace_id DESC' : 'trace_id'} LIMIT {limit:UInt32}`,
     params,
   );
   const pageRows = rows.slice(0, page.limit);
+  const last = pageRows.at(-1);
   const content = await traceContent(store, project, pageRows.map((r) => r.trace_id));
   return {
     traces: pageRows.map((r) => ({ ...summaryJson(r), input: content.get(r.trace_id)?.input ?? null, output: content.get(r.trace_id)?.output ?? null })),
-    next_cursor: rows.length > page.limit ? (pageRows.at(-1)?.trace_id ?? null) : null,
+    next_cursor: rows.length > page.limit && last ? (newest ? `${last.start_ns}:${last.trace_id}` : last.trace_id) : null,
   };
 }
 

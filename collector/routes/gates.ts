@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../auth.js';
 import { notFound } from '../errors.js';
-import { getDecision } from '../gates/decisions.js';
+import { getDecision, listDecisions } from '../gates/decisions.js';
 import { evaluateGate } from '../gates/evaluate.js';
-import { DecisionRecordSchema, GateRequestSchema, GateResultSchema } from '../gates/schemas.js';
+import { DecisionListQuery, DecisionListSchema, DecisionRecordSchema, GateRequestSchema, GateResultSchema } from '../gates/schemas.js';
 import type { Store } from '../store/types.js';
 import { validationHook } from './openapi.js';
 import { commonErrors, errorResponse } from './responses.js';
@@ -18,6 +18,18 @@ const evaluateRoute = createRoute({
   request: { body: { content: { 'application/json': { schema: GateRequestSchema } }, required: true } },
   responses: {
     200: { description: 'the decision, every check and the next action', content: { 'application/json': { schema: GateResultSchema } } },
+    ...ERRORS,
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/api/gates/decisions',
+  summary: 'The stored gate decisions, newest first, each with its sides and the outcome of every check',
+  security: [{ bearer: [] }],
+  request: { query: DecisionListQuery },
+  responses: {
+    200: { description: 'decisions, newest first', content: { 'application/json': { schema: DecisionListSchema } } },
     ...ERRORS,
   },
 });
@@ -44,6 +56,8 @@ export function gateRoutes(store: Store): OpenAPIHono<AppEnv> {
     const inputs: unknown = await c.req.json();
     return c.json(await evaluateGate(store, c.get('project'), request, inputs), 200);
   });
+
+  app.openapi(listRoute, async (c) => c.json(await listDecisions(store, c.get('project'), c.req.valid('query')), 200));
 
   app.openapi(decisionRoute, async (c) => {
     const { id } = c.req.valid('param');

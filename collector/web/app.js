@@ -8,6 +8,7 @@ import { compareRunsView } from './views/compare-runs.js';
 import { datasetDiffView, datasetsView, datasetView } from './views/datasets.js';
 import { labelView } from './views/label.js';
 import { promptsView } from './views/prompts.js';
+import { decisionsView, decisionView, releasesView, releaseView } from './views/releases.js';
 import { runsView, runView } from './views/runs.js';
 import { traceView } from './views/trace.js';
 import { tracesView } from './views/traces.js';
@@ -28,6 +29,10 @@ const ROUTES = [
   { pattern: /^\/datasets$/, nav: 'datasets', title: 'Datasets', view: datasetsView },
   { pattern: /^\/datasets\/([^/]+)$/, nav: 'datasets', title: 'Dataset', view: datasetView },
   { pattern: /^\/datasets\/([^/]+)\/diff$/, nav: 'datasets', title: 'Dataset diff', view: datasetDiffView },
+  { pattern: /^\/releases$/, nav: 'releases', title: 'Releases', view: releasesView },
+  { pattern: /^\/releases\/([^/]+)$/, nav: 'releases', title: 'Release', view: releaseView },
+  { pattern: /^\/gates$/, nav: 'gates', title: 'Gate decisions', view: decisionsView },
+  { pattern: /^\/gates\/([^/]+)$/, nav: 'gates', title: 'Gate decision', view: decisionView },
 ];
 
 const main = document.getElementById('view');

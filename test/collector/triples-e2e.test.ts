@@ -62,6 +62,25 @@ describe('OTLP ingest from real OTel exporters into /api/triples', () => {
     expect((await getJson(collector, `/api/traces/${'f'.repeat(32)}`)).status).toBe(404);
   });
 
+  it('lists traces newest first with order=newest, paging by start time without gaps or repeats', async () => {
+    const all = (await getJson(collector, '/api/traces?limit=1000')).body.traces as Array<{ trace_id: string; start_time: string }>;
+    const seen: Array<{ trace_id: string; start_time: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: any } = await getJson(collector, `/api/traces?order=newest&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.traces);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen.map((t) => t.trace_id).sort()).toEqual(all.map((t) => t.trace_id).sort());
+    const starts = seen.map((t) => Date.parse(t.start_time));
+    expect(starts).toEqual([...starts].sort((x, y) => y - x));
+    // A cursor of the other order is refused, not misread.
+    const mixed = await getJson(collector, `/api/traces?order=newest&cursor=${all[0]!.trace_id}`);
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.message).toMatch(/same order/);
+  });
+
   it('keeps the same numbers after a restart on the same data directory', async () => {
     const dataDir = (collector.store as { dataDir?: string }).dataDir!;
     await collector.close();

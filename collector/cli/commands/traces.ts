@@ -6,7 +6,7 @@ import { renderTable } from '../table.js';
 
 type TraceList = z.infer<typeof TraceListResponse>;
 
-const OPTIONS = [...Object.keys(FILTERS).filter((k) => !k.startsWith('judge') && k !== 'evaluation'), 'limit', 'cursor'];
+const OPTIONS = [...Object.keys(FILTERS).filter((k) => !k.startsWith('judge') && k !== 'evaluation'), 'limit', 'cursor', 'order'];
 
 function tracesTable(b: TraceList): string {
   if (b.traces.length === 0) return 'no task traces match\n';
@@ -30,11 +30,12 @@ function tracesTable(b: TraceList): string {
 
 export const tracesCommand: Command = {
   args: [],
-  summary: 'task traces in trace-id order, a page at a time (--limit, --cursor), with their versions, outcome, latency and cost',
+  summary: 'task traces, newest first or in trace-id order (--order), a page at a time (--limit, --cursor), with their versions, outcome, latency and cost',
   options: {
     ...Object.fromEntries(OPTIONS.filter((k) => FILTERS[k]).map((k) => [k, FILTERS[k]!])),
     limit: { type: 'string', description: 'traces per page (1–1000, default 100)' },
     cursor: { type: 'string', description: 'the page after this one: the "more: --cursor" of the previous page' },
+    order: { type: 'string', description: 'newest (latest start first) or trace_id (a stable order for re-judging); default trace_id' },
   },
   exports: false,
   run: (ctx) => fetchAndShow<TraceList>(ctx, '/api/traces', queryOf(ctx, OPTIONS), tracesTable),

@@ -21,12 +21,18 @@ const COLUMNS = [
   { key: 'cost_usd', label: 'Cost', num: true, cell: (t) => fmt.usd(t.cost_usd) },
 ];
 
-/** Task traces, filtered by versions, paged with the listing's cursor (trace-id order). */
+/** Task traces, filtered by versions, newest first (or in trace-id order), paged with the listing's cursor. */
 export async function tracesView({ path, params }) {
   const filter = pickParams(params, [...TRACE_FILTER_KEYS, 'since', 'until']);
   const cursor = params.get('cursor') ?? undefined;
-  const [all, page] = await Promise.all([api('/api/triples'), api('/api/traces', { ...filter, cursor, limit: PAGE })]);
-  const header = pageHeader('Traces', 'Task traces in trace-id order. Open one for its span tree, captured content and evaluations.');
+  const order = params.get('order') === 'trace_id' ? 'trace_id' : 'newest';
+  const [all, page] = await Promise.all([api('/api/triples'), api('/api/traces', { ...filter, cursor, order, limit: PAGE })]);
+  const sortLink = (value, text) =>
+    value === order ? h('strong', null, text) : h('a', { href: href(path, withParams(params, { order: value, cursor: null })), 'data-testid': `order-${value}` }, text);
+  const header = pageHeader(
+    'Traces',
+    h('span', null, 'Task traces. Open one for its span tree, captured content and evaluations. Sort: ', sortLink('newest', 'newest first'), ' · ', sortLink('trace_id', 'trace id')),
+  );
   const filters = filterBar(path, params, traceFilterFields(all.triples));
   const pager = h(
     'nav',
