@@ -7,6 +7,7 @@ import { HttpError, StoreError } from './errors.js';
 import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
 import { Compactor } from './compaction/compactor.js';
+import { setMinimumN } from './stats/caution.js';
 import { annotationRoutes } from './routes/annotations.js';
 import { apiRoutes } from './routes/api.js';
 import { promptRegistryRoutes } from './routes/prompt-registry.js';
@@ -36,6 +37,7 @@ function errorBody(code: string, message: string) {
 }
 
 export function createApp(store: Store, config: Config): App {
+  setMinimumN(config.minimumN);
   const metrics = new Metrics();
   const ingest = new IngestService(store, config.limits, metrics, config.maxPendingRows);
   const compactor = new Compactor(store, config.compaction, (c) => {

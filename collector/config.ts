@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { type CompactionPolicy, DEFAULT_COMPACTION } from './compaction/policy.js';
+import { DEFAULT_MIN_N, type MinimumN } from './stats/caution.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -32,6 +33,8 @@ const EnvSchema = z.object({
   EVALTRACE_MAX_INFLIGHT_REQUESTS: int(64),
   EVALTRACE_COMPACT_INTERVAL_MS: z.coerce.number().int().min(0).default(DEFAULT_COMPACTION.intervalMs),
   EVALTRACE_COLLECTOR_STALE_MS: int(DEFAULT_COMPACTION.staleMs),
+  EVALTRACE_MIN_N_T: int(DEFAULT_MIN_N.t),
+  EVALTRACE_MIN_N_BOOTSTRAP: int(DEFAULT_MIN_N.bootstrap),
 });
 
 export interface Config {
@@ -48,6 +51,8 @@ export interface Config {
   compaction: CompactionPolicy;
   /** OTLP/gRPC receiver; null: off. `required`: set explicitly, so a port in use stops the start; the default port only warns. */
   grpc: { port: number; required: boolean } | null;
+  /** Below these numbers of items intervals are flagged low_n (stats/caution.ts). */
+  minimumN: MinimumN;
 }
 
 /** Where OTLP/gRPC exporters send by default. */
@@ -113,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     maxPendingRows: e.EVALTRACE_MAX_PENDING_ROWS,
     maxInflightRequests: e.EVALTRACE_MAX_INFLIGHT_REQUESTS,
+    minimumN: { t: e.EVALTRACE_MIN_N_T, bootstrap: e.EVALTRACE_MIN_N_BOOTSTRAP },
     grpc:
       e.EVALTRACE_GRPC_PORT === 'off' ? null : e.EVALTRACE_GRPC_PORT === undefined ? { port: DEFAULT_GRPC_PORT, required: false } : { port: e.EVALTRACE_GRPC_PORT, required: true },
     compaction: { ...DEFAULT_COMPACTION, intervalMs: e.EVALTRACE_COMPACT_INTERVAL_MS, staleMs: e.EVALTRACE_COLLECTOR_STALE_MS },

@@ -25,22 +25,30 @@ export function pp(x: number | null | undefined): string {
   return `${x > 0 ? '+' : ''}${v} pp`;
 }
 
-export function usd(x: number | null | undefined): string {
-  return x === null || x === undefined ? NONE : `$${num(x, 3)}`;
-}
-
-export function signedUsd(x: number | null | undefined): string {
-  if (x === null || x === undefined) return NONE;
-  return `${x > 0 ? '+' : x < 0 ? '-' : ''}$${num(Math.abs(x), 3)}`;
-}
+// Money is formatted by the one formatter the dashboard and the cards use too.
+export { usd, usdDelta as signedUsd } from '../web/money.js';
 
 export function pValue(p: number | null | undefined): string {
   if (p === null || p === undefined) return NONE;
   return p < 0.0001 ? '<0.0001' : num(p, 2);
 }
 
-export function interval(ci: readonly [number, number] | null | undefined, f: (x: number) => string = (x) => signed(x)): string {
-  return ci ? `[${f(ci[0])}, ${f(ci[1])}]` : NONE;
+export function interval(
+  ci: readonly [number, number] | null | undefined,
+  f: (x: number) => string = (x) => signed(x),
+  caution?: { low_n?: boolean; note?: string | null; ci_note?: string | null },
+): string {
+  const text = ci ? `[${f(ci[0])}, ${f(ci[1])}]` : NONE;
+  const note = caution?.note ?? caution?.ci_note ?? null;
+  if (!caution || (!caution.low_n && note === null)) return text;
+  // Short tags in the cell; the API's note has the whole reason.
+  const tags = [
+    note?.startsWith('zero variance') ? 'zero variance' : null,
+    note?.includes('needs at least 2') ? 'n < 2' : null,
+    note?.includes('clipped') ? 'clipped' : null,
+    caution.low_n ? 'low n' : null,
+  ].filter((t) => t !== null);
+  return tags.length ? `${text} (${[...new Set(tags)].join(', ')})` : text;
 }
 
 export function date(iso: string): string {

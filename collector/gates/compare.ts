@@ -6,6 +6,7 @@ import {
   BOOTSTRAP_ITERATIONS,
   BOOTSTRAP_SEED,
   bootstrapCI95,
+  caution,
   finiteOrNull,
   type Indices,
   type Interval,
@@ -27,6 +28,10 @@ export interface Comparison {
   candidate: number | null;
   delta: number | null;
   ci95: Interval | null;
+  /** Why ci95 is missing or flagged (zero variance, fewer items than the method's minimum); null when nothing needs saying. */
+  ci_note: string | null;
+  /** Every paired difference (or every value on each side) is the same: delta is exact and no interval describes it. */
+  exact: boolean;
   method: string;
 }
 
@@ -58,7 +63,16 @@ export function comparePaired(m: ResolvedMetric, pairs: readonly (readonly [Unit
     const bv = b.map((obs) => aggregateValue(m.aggregate, obs)!);
     if (m.aggregate === 'proportion') {
       const p = pairedPassRate(av, bv);
-      return { ...counts, baseline: p.rate_a, candidate: p.rate_b, delta: p.delta, ci95: p.ci95, method: `paired by example; ${p.method}` };
+      return {
+        ...counts,
+        baseline: p.rate_a,
+        candidate: p.rate_b,
+        delta: p.delta,
+        ci95: p.ci95,
+        ci_note: p.note,
+        exact: false,
+        method: `paired by example; ${p.method}`,
+      };
     }
     const t = pairedTTest(av, bv);
     return {
@@ -67,6 +81,8 @@ export function comparePaired(m: ResolvedMetric, pairs: readonly (readonly [Unit
       candidate: mean(bv),
       delta: t.mean_delta,
       ci95: t.ci95,
+      ci_note: t.note,
+      exact: t.constant,
       method: 'paired by example (repeats averaged); CI: paired t on the per-example differences',
     };
   }
@@ -80,6 +96,8 @@ export function comparePaired(m: ResolvedMetric, pairs: readonly (readonly [Unit
     candidate: aggregateValue(m.aggregate, b.flat()),
     delta: boot.estimate,
     ci95: boot.ci95,
+    ci_note: caution(rows.length, 'bootstrap').note,
+    exact: false,
     method: `paired by example; CI: percentile bootstrap resampling whole examples (${BOOTSTRAP_WORDS})`,
   };
 }
@@ -95,7 +113,16 @@ export function compareUnpaired(m: ResolvedMetric, baseline: readonly TraceFacts
       a.map((o) => o.num),
       b.map((o) => o.num),
     );
-    return { ...counts, baseline: t.mean_a, candidate: t.mean_b, delta: t.delta, ci95: t.ci95, method: 'unpaired traces; CI: Welch t' };
+    return {
+      ...counts,
+      baseline: t.mean_a,
+      candidate: t.mean_b,
+      delta: t.delta,
+      ci95: t.ci95,
+      ci_note: t.note,
+      exact: t.constant,
+      method: 'unpaired traces; CI: Welch t',
+    };
   }
   if (m.aggregate === 'proportion') {
     const sum = (obs: Observation[]) => obs.reduce((s, o) => s + o.num, 0);
@@ -106,6 +133,8 @@ export function compareUnpaired(m: ResolvedMetric, baseline: readonly TraceFacts
       candidate: p.p_b,
       delta: p.diff,
       ci95: p.ci95,
+      ci_note: caution(counts.n, 't').note,
+      exact: false,
       method: 'unpaired traces; CI: Newcombe hybrid score interval for two independent proportions',
     };
   }
@@ -117,6 +146,8 @@ export function compareUnpaired(m: ResolvedMetric, baseline: readonly TraceFacts
     candidate: aggregateValue(m.aggregate, b),
     delta: boot.estimate,
     ci95: boot.ci95,
+    ci_note: caution(counts.n, 'bootstrap').note,
+    exact: false,
     method: `unpaired traces; CI: percentile bootstrap resampling each side's traces independently (${BOOTSTRAP_WORDS})`,
   };
 }

@@ -25,7 +25,7 @@ function check(rule: Rule, ev: Evidence, minN: number): Check {
   const m = resolveMetric(rule, ev.baseline, ev.candidate);
   const cmp = ev.paired ? comparePaired(m, ev.pairs) : compareUnpaired(m, ev.baseline, ev.candidate);
   const allowed = allowedWorsening(rule.margin, cmp.baseline);
-  const { outcome, reason } = ruleOutcome(rule, m.label, cmp.ci95, allowed, cmp.n);
+  const { outcome, reason } = ruleOutcome(rule, m.label, cmp.ci95, allowed, cmp.n, cmp.exact ? cmp.delta : null);
   const regressions =
     outcome === 'pass'
       ? []
@@ -46,6 +46,7 @@ function check(rule: Rule, ev: Evidence, minN: number): Check {
     candidate: cmp.candidate,
     delta: cmp.delta,
     ci95: cmp.ci95,
+    ci_note: cmp.ci_note,
     margin: {
       absolute: rule.margin?.absolute ?? (rule.margin?.relative === undefined ? 0 : null),
       relative: rule.margin?.relative ?? null,

@@ -8,6 +8,8 @@
  *   fail          the whole CI lies beyond the margin: worsening_lo > m
  *   pass          the whole CI lies within it:         worsening_hi ≤ m
  *   inconclusive  otherwise (the CI straddles m), or there is no CI or no m
+ * When every paired difference is the same (zero variance) there is no CI
+ * but Δ is exact: the rule is applied to [Δ, Δ].
  * Decision: block if a block-severity rule fails; else warn if any rule
  * fails or is inconclusive or any check has n < min_n ("insufficient
  * evidence"); else promote.
@@ -34,8 +36,10 @@ export function ruleOutcome(
   ci95: Interval | null,
   allowed: number | null,
   n: number,
+  exact: number | null = null,
 ): { outcome: Outcome; reason: string } {
   if (n === 0) return { outcome: 'inconclusive', reason: `no ${label} could be measured on both sides` };
+  if (ci95 === null && exact !== null) return exactOutcome(rule, label, exact, allowed);
   if (ci95 === null) return { outcome: 'inconclusive', reason: `too few observations of ${label} for a confidence interval (n = ${n})` };
   if (allowed === null) return { outcome: 'inconclusive', reason: `the baseline ${label} is undefined, so a relative margin cannot be applied` };
   const [lo, hi] = rule.direction === 'higher_is_better' ? [-ci95[1], -ci95[0]] : ci95;
@@ -50,6 +54,16 @@ export function ruleOutcome(
     outcome: 'inconclusive',
     reason: `${change}, which straddles the margin (${bound}): the data cannot tell whether the candidate regressed beyond it`,
   };
+}
+
+/** The rule on an exact change: every item moved by the same `delta`. */
+function exactOutcome(rule: Rule, label: string, delta: number, allowed: number | null): { outcome: Outcome; reason: string } {
+  const change = `every item's ${label} changed by exactly ${fmt(delta)} (no spread, so no interval)`;
+  if (allowed === null) return { outcome: 'inconclusive', reason: `the baseline ${label} is undefined, so a relative margin cannot be applied` };
+  const worsening = rule.direction === 'higher_is_better' ? -delta : delta;
+  const worse = rule.direction === 'higher_is_better' ? 'lower' : 'higher';
+  if (worsening > allowed) return { outcome: 'fail', reason: `${change}: the candidate is ${worse} by more than the allowed ${fmt(allowed)}` };
+  return { outcome: 'pass', reason: `${change}, within the margin (${allowed === 0 ? 'no worsening at all' : `${worse} by at most ${fmt(allowed)}`})` };
 }
 
 export interface DecisionSummary {

@@ -95,6 +95,7 @@ const Check = z.object({
   candidate: num,
   delta: num.openapi({ description: 'candidate − baseline' }),
   ci95: ci,
+  ci_note: z.string().nullable().openapi({ description: 'why ci95 is null or to be read with care: zero variance (the change is exact), or fewer items than the method needs' }),
   margin: z.object({ absolute: num, relative: num, allowed_worsening: num }),
   outcome: z.enum(OUTCOMES),
   reason: z.string(),
@@ -139,3 +140,27 @@ export const DecisionRecordSchema = z
   })
   .openapi('GateDecisionRecord');
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+export const DecisionListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    decision: z.enum(DECISIONS).optional(),
+  })
+  .strict();
+
+export const DecisionListSchema = z
+  .object({
+    decisions: z.array(
+      z.object({
+        id: z.string(),
+        created_at: z.string(),
+        decision: z.enum(DECISIONS),
+        baseline: z.record(z.string(), z.unknown()).openapi({ description: 'the baseline side as it was sent' }),
+        candidate: z.record(z.string(), z.unknown()),
+        checks: z.array(z.object({ metric: z.string(), evaluation: z.string().nullable(), severity: z.enum(['block', 'warn']), outcome: z.enum(OUTCOMES) })),
+        next_action: z.string(),
+      }),
+    ),
+  })
+  .openapi('GateDecisionList');
+export type DecisionList = z.infer<typeof DecisionListSchema>;

@@ -72,6 +72,10 @@ export interface JudgeComparison {
   mean_delta: number | null;
   ci95: Interval | null;
   p_value: number | null;
+  /** Fewer scored pairs than the t interval's minimum. */
+  low_n: boolean;
+  /** Why ci95 / p_value are null or flagged (zero variance, n below 2 or the minimum). */
+  ci_note: string | null;
   confusion: PassFailTable;
   n_disagreements: number;
   disagreements: Disagreement[];
@@ -169,6 +173,8 @@ export async function compareJudges(store: Store, project: string, q: CompareJud
     mean_delta: paired.mean_delta,
     ci95: paired.ci95,
     p_value: paired.p_value,
+    low_n: paired.low_n,
+    ci_note: paired.note,
     confusion,
     n_disagreements: confusion.fail_pass + confusion.pass_fail,
     disagreements: page,

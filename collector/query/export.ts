@@ -86,6 +86,8 @@ export function tripleRecords(triples: readonly Triple[]): FlatRecord[] {
     n_scored: null,
     score_mean: null,
     score_ci95: [null, null],
+    low_n: null,
+    ci_note: null,
     n_labeled: null,
     pass_rate: null,
     cost_per_pass: null,

@@ -147,8 +147,8 @@ export function pairedComparison(examples: readonly ExampleRow[], a: string): { 
   const costPerTask = (r: ExampleRow) => r.cost_usd / r.n_traces;
   const successFraction = (r: ExampleRow) => r.n_success / r.n_traces;
   const passFraction = (r: ExampleRow) => r.n_pass / r.n_labeled;
-  const { n_pairs: nScored, ...scoreStats } = pairedMeans(...values(scored, (r) => r.score!));
-  const costStats = pairedMeans(...values(priced, costPerTask));
+  const { n_pairs: nScored, ...scoreStats } = pairedMeans(...values(scored, (r) => r.score!), 'higher');
+  const costStats = pairedMeans(...values(priced, costPerTask), 'lower');
   const outcome = (ps: typeof pairs, f: (r: ExampleRow) => number, what: string): PairedOutcome => {
     const [a, b] = values(ps, f);
     return { what, a, b };
@@ -182,9 +182,9 @@ export function pairedComparison(examples: readonly ExampleRow[], a: string): { 
         : { ...costStats, ratio: costStats.mean_a === null || costStats.mean_b === null ? null : finiteOrNull(costStats.mean_b / costStats.mean_a) },
     cost_per_success: perSuccess ?? null,
     cost_per_pass: perPass ?? null,
-    input_tokens: pairedMeans(...values(pairs, (r) => r.input_tokens)),
-    output_tokens: pairedMeans(...values(pairs, (r) => r.output_tokens)),
-    latency_ms: pairedMeans(...values(timed, (r) => r.latency_ms!)),
+    input_tokens: pairedMeans(...values(pairs, (r) => r.input_tokens), 'lower'),
+    output_tokens: pairedMeans(...values(pairs, (r) => r.output_tokens), 'lower'),
+    latency_ms: pairedMeans(...values(timed, (r) => r.latency_ms!), 'lower'),
   };
   return { comparison, pairs };
 }

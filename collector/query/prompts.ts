@@ -14,6 +14,8 @@ export interface PromptQuality {
   n_scored: number;
   mean: number | null;
   ci95: Interval | null;
+  low_n: boolean;
+  ci_note: string | null;
   n_labeled: number;
   pass_rate: number | null;
   /** Wilson score interval. */
@@ -55,6 +57,8 @@ export async function promptReport(store: Store, project: string, q: PromptsPara
         n_scored: j.n_scored,
         mean: j.score_mean,
         ci95: j.score_ci95,
+        low_n: j.low_n,
+        ci_note: j.ci_note,
         n_labeled: j.n_labeled,
         pass_rate: j.pass_rate,
         // pass_rate is passes / n_labeled, so rounding recovers the exact count.

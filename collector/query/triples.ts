@@ -10,6 +10,10 @@ export interface JudgeScore {
   n_scored: number;
   score_mean: number | null;
   score_ci95: [number, number] | null;
+  /** Fewer scores than the t interval's minimum (stats/caution.ts): the interval is a rough guide at best. */
+  low_n: boolean;
+  /** Why score_ci95 is null, flagged or clipped (n < 2, zero variance, the [0, 1] bound); null when nothing needs saying. */
+  ci_note: string | null;
   n_labeled: number;
   pass_rate: number | null;
   cost_per_pass: number | null;
@@ -53,9 +57,13 @@ interface TripleRow extends TripleCounts {
   n_scored: number[];
   score_mean: (number | null)[];
   score_var: (number | null)[];
+  /** Scores outside [0, 1]: none, and the interval is clipped to that range. */
+  n_outside_unit: number[];
   n_labeled: number[];
   n_pass: number[];
 }
+
+const UNIT: [number, number] = [0, 1];
 
 type JudgeName = { judge_name: string; judge_version: string; name: string };
 
@@ -146,6 +154,7 @@ export async function groupStats<K extends object>(
        ${list((i) => `countIf(h${i})`)} AS n_scored,
        ${list((i) => `avgIf(s${i}, h${i})`)} AS score_mean,
        ${list((i) => `varSampIf(s${i}, h${i})`)} AS score_var,
+       ${list((i) => `countIf(h${i} AND (s${i} < 0 OR s${i} > 1))`)} AS n_outside_unit,
        ${list((i) => `countIf(p${i} > 0)`)} AS n_labeled,
        ${list((i) => `countIf(p${i} = 2)`)} AS n_pass
      FROM (
@@ -163,7 +172,7 @@ export async function groupStats<K extends object>(
   return rows.map((r) => {
     const {
       n_traces, n_success, n_errors, input_tokens, output_tokens, cost_usd, priced_traces, unpriced_traces, latency, first_ns, last_ns,
-      n_judged, n_scored, score_mean, score_var, n_labeled, n_pass, ...key
+      n_judged, n_scored, score_mean, score_var, n_outside_unit, n_labeled, n_pass, ...key
     } = r;
     const cost = priced_traces > 0 ? cost_usd : null;
     const scores: JudgeScore[] = [];
@@ -174,13 +183,17 @@ export async function groupStats<K extends object>(
       const mean = n > 0 ? finiteOrNull(score_mean[i]) : null;
       const labeled = n_labeled[i]!;
       const passes = labeled > 0 ? n_pass[i]! : null;
+      // Scores seen only within [0, 1] are taken to be bounded there, as judges' scales usually are.
+      const ci = ciFromSummary(n, mean, score_var[i] ?? null, n_outside_unit[i] === 0 ? UNIT : null);
       scores.push({
         judge: name.judge_name,
         judge_version: name.judge_version,
         evaluation: name.name,
         n_scored: n,
         score_mean: mean,
-        score_ci95: ciFromSummary(n, mean, score_var[i] ?? null),
+        score_ci95: ci.ci95,
+        low_n: ci.low_n,
+        ci_note: ci.note,
         n_labeled: labeled,
         pass_rate: passes === null ? null : passes / labeled,
         cost_per_pass: passes === null || passes === 0 || cost === null ? null : cost / passes,

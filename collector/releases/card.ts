@@ -53,6 +53,8 @@ export async function buildCard(store: Store, project: string, id: string): Prom
         n_scored: j.n_scored,
         score_mean: j.score_mean,
         score_ci95: j.score_ci95,
+        low_n: j.low_n,
+        ci_note: j.ci_note,
         n_labeled: j.n_labeled,
         pass_rate: j.pass_rate,
       })),
@@ -72,6 +74,8 @@ export async function buildCard(store: Store, project: string, id: string): Prom
         candidate: k.candidate,
         delta: k.delta,
         ci95: k.ci95,
+        // Decisions recorded before the note existed have none.
+        ci_note: k.ci_note ?? null,
       })),
     })),
     ...env,

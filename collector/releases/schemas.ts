@@ -171,6 +171,8 @@ export const CardSchema = z
           n_scored: z.number(),
           score_mean: num,
           score_ci95: ci,
+          low_n: z.boolean(),
+          ci_note: z.string().nullable(),
           n_labeled: z.number(),
           pass_rate: num,
         }),
@@ -184,7 +186,9 @@ export const CardSchema = z
         baseline: z.record(z.string(), z.unknown()),
         candidate: z.record(z.string(), z.unknown()),
         reasons: z.array(z.string()),
-        checks: z.array(z.object({ metric: z.string(), severity: z.string(), outcome: z.string(), baseline: num, candidate: num, delta: num, ci95: ci })),
+        checks: z.array(
+          z.object({ metric: z.string(), severity: z.string(), outcome: z.string(), baseline: num, candidate: num, delta: num, ci95: ci, ci_note: z.string().nullable() }),
+        ),
       }),
     ),
     envelope: z

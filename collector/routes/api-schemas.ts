@@ -95,6 +95,12 @@ export const GroupStats = {
   last_seen: z.string(),
 };
 
+const lowN = z.boolean().openapi({ description: 'fewer items than the method needs (EVALTRACE_MIN_N_T, default 10; EVALTRACE_MIN_N_BOOTSTRAP, default 20): read the interval as a rough guide' });
+const ciNote = z
+  .string()
+  .nullable()
+  .openapi({ description: 'why the interval is null, flagged or clipped: fewer than 2 items, zero variance, low n, clipped to [0, 1]; null when nothing needs saying' });
+
 export const JudgeScore = z.object({
   judge: z.string(),
   judge_version: z.string(),
@@ -102,6 +108,8 @@ export const JudgeScore = z.object({
   n_scored: z.number(),
   score_mean: num,
   score_ci95: ci,
+  low_n: lowN,
+  ci_note: ciNote,
   n_labeled: z.number(),
   pass_rate: num,
   cost_per_pass: num,
@@ -167,6 +175,8 @@ const PromptQuality = z.object({
   n_scored: z.number(),
   mean: num,
   ci95: ci,
+  low_n: lowN,
+  ci_note: ciNote,
   n_labeled: z.number(),
   pass_rate: num,
   pass_rate_ci95: ci.openapi({ description: 'Wilson score interval' }),
@@ -196,8 +206,11 @@ const PairedMeansShape = {
   mean_b: num,
   mean_delta: num.openapi({ description: 'mean of per-example differences b − a' }),
   ci95: ci,
-  p_value: num.openapi({ description: 'paired t test, two-sided' }),
-  wins: z.number(),
+  p_value: num.openapi({ description: 'paired t test, two-sided; null with the note when every difference is the same' }),
+  low_n: lowN,
+  note: ciNote,
+  better: z.enum(['higher', 'lower']).openapi({ description: 'which way the metric improves; wins and losses follow it' }),
+  wins: z.number().openapi({ description: 'pairs where b is better than a' }),
   losses: z.number(),
   ties: z.number(),
 };
@@ -212,6 +225,8 @@ export const PairedPassRate = z.object({
   delta: num,
   ci95: ci,
   p_value: num.openapi({ description: 'McNemar exact test' }),
+  low_n: lowN,
+  note: ciNote,
   wins: z.number(),
   losses: z.number(),
   ties: z.number(),
@@ -227,6 +242,8 @@ export const PairedCostPer = z.object({
   delta_ci95: ci,
   ratio: num,
   ratio_ci95: ci,
+  low_n: lowN,
+  note: ciNote,
   iterations: z.number(),
   valid_iterations: z.number(),
   method: z.string(),
@@ -318,6 +335,8 @@ export const CompareJudgesResponse = z
     mean_delta: num,
     ci95: ci,
     p_value: num,
+    low_n: lowN,
+    ci_note: ciNote,
     confusion: Confusion,
     n_disagreements: z.number(),
     disagreements: z.array(

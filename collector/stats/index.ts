@@ -5,6 +5,7 @@
  *
  *   dist.ts       special functions, distributions, seeded index draws (a leaf)
  *   core.ts       Interval, Z95, checks, null-safe distribution functions, descriptive statistics
+ *   caution.ts    minimum sample sizes, low-n notes, clipping to a value range
  *   moments.ts    means with t intervals, paired and Welch t tests
  *   binary.ts     pass/fail tables, Wilson and Newcombe intervals, McNemar, Cohen's kappa
  *   bootstrap.ts  percentile bootstrap, paired and two-sample
@@ -30,6 +31,7 @@ export {
   Z95,
 } from './core.js';
 export { IndexDraws, mulberry32 } from './dist.js';
+export * from './caution.js';
 export * from './moments.js';
 export * from './binary.js';
 export * from './bootstrap.js';

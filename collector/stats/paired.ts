@@ -5,26 +5,32 @@
  */
 import { type PassFailTable, mcnemar, pairedProportionDiffCI95, passFailTable } from './binary.js';
 import { bootstrapCIs95, type Indices } from './bootstrap.js';
+import { type Caution, caution } from './caution.js';
 import { finiteOrNull, type Interval, mean } from './core.js';
 import { pairedTTest } from './moments.js';
 
-export interface PairedMeans {
+/** Which way a metric improves: scores and pass rates up, cost, tokens and latency down. */
+export type Better = 'higher' | 'lower';
+
+export interface PairedMeans extends Caution {
   n_pairs: number;
   mean_a: number | null;
   mean_b: number | null;
   mean_delta: number | null;
   ci95: Interval | null;
-  /** Paired t test, two-sided. */
+  /** Paired t test, two-sided; null with the note when every difference is the same. */
   p_value: number | null;
-  /** Pairs with b > a. */
+  better: Better;
+  /** Pairs where b is better than a, in the metric's direction. */
   wins: number;
   losses: number;
   ties: number;
 }
 
-/** Paired t on per-item values: mean of the b − a differences, its t-based 95% CI and p-value. */
-export function pairedMeans(a: readonly number[], b: readonly number[]): PairedMeans {
+/** Paired t on per-item values: mean of the b − a differences, its t-based 95% CI and p-value; wins count the pairs where b is better. */
+export function pairedMeans(a: readonly number[], b: readonly number[], better: Better): PairedMeans {
   const t = pairedTTest(a, b);
+  const [wins, losses] = better === 'higher' ? [t.wins, t.losses] : [t.losses, t.wins];
   return {
     n_pairs: t.n,
     mean_a: mean(a),
@@ -32,13 +38,16 @@ export function pairedMeans(a: readonly number[], b: readonly number[]): PairedM
     mean_delta: t.mean_delta,
     ci95: t.ci95,
     p_value: t.p_value,
-    wins: t.wins,
-    losses: t.losses,
+    low_n: t.low_n,
+    note: t.note,
+    better,
+    wins,
+    losses,
     ties: t.ties,
   };
 }
 
-export interface PairedPassRate {
+export interface PairedPassRate extends Caution {
   n_pairs: number;
   /** Pass rate of each side: the mean per-example pass fraction. */
   rate_a: number | null;
@@ -73,6 +82,7 @@ export function pairedPassRate(a: readonly number[], b: readonly number[]): Pair
   const rateA = mean(a);
   const rateB = mean(b);
   return {
+    ...caution(a.length, 't', a.length === 0 ? 'no pairs' : null),
     n_pairs: a.length,
     rate_a: rateA,
     rate_b: rateB,
@@ -87,7 +97,7 @@ export function pairedPassRate(a: readonly number[], b: readonly number[]): Pair
   };
 }
 
-export interface PairedCostPer {
+export interface PairedCostPer extends Caution {
   n_pairs: number;
   a: number | null;
   b: number | null;
@@ -163,6 +173,7 @@ export function pairedCostPer(costA: readonly number[], costB: readonly number[]
     const delta = cis[2 * j]!;
     const ratio = cis[2 * j + 1]!;
     return {
+      ...caution(n, 'bootstrap'),
       n_pairs: n,
       a: finiteOrNull(side(j, 0)),
       b: finiteOrNull(side(j, 1)),

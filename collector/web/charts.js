@@ -90,7 +90,8 @@ function whisker(x, [d0, d1], lo, hi, cy, cls = 'whisker') {
 }
 
 /**
- * Horizontal bars with 95% CI whiskers. rows: [{ label, value, ci, title }].
+ * Horizontal bars with 95% CI whiskers. rows: [{ label, value, ci, lowN, title }];
+ * a row with lowN (fewer items than the method needs) is drawn grey and dashed.
  * `clamp` caps the axis (scores live in [0, 1] even when a small-n CI does not).
  */
 export function barChartCI({ rows, format, axisFormat = format, clamp, caption, width = WIDTH }) {
@@ -109,7 +110,7 @@ export function barChartCI({ rows, format, axisFormat = format, clamp, caption, 
     const ci = Array.isArray(r.ci) && isNum(r.ci[0]) && isNum(r.ci[1]) ? r.ci : null;
     return s(
       'g',
-      { class: 'bar-row' },
+      { class: r.lowN ? 'bar-row low-n' : 'bar-row' },
       s('title', null, r.title ?? `${r.label}: ${has ? format(r.value) : 'no data'}`),
       rowLabel(r.label, cy, labelW),
       has ? s('rect', { class: 'bar', x: Math.min(x0, xv), y: cy - 8, width: Math.max(1, Math.abs(xv - x0)), height: 16, rx: 2 }) : null,
@@ -129,7 +130,8 @@ export function barChartCI({ rows, format, axisFormat = format, clamp, caption, 
 /**
  * Differences with 95% CIs around a zero line (a forest plot). A CI entirely
  * above zero is coloured "better", entirely below "worse", else neutral.
- * rows: [{ label, delta, ci, title }]; `higherIsBetter` flips the colours for costs.
+ * rows: [{ label, delta, ci, lowN, title }]; `higherIsBetter` flips the colours for costs;
+ * a lowN row stays grey and dashed whatever its interval says.
  */
 export function deltaForest({ rows, format, axisFormat = format, caption, higherIsBetter = true, width = WIDTH }) {
   const labelW = labelWidth(rows.map((r) => r.label), width);
@@ -144,7 +146,7 @@ export function deltaForest({ rows, format, axisFormat = format, caption, higher
     const ci = Array.isArray(r.ci) && isNum(r.ci[0]) && isNum(r.ci[1]) ? r.ci : null;
     const up = ci && ci[0] > 0;
     const down = ci && ci[1] < 0;
-    const tone = up || down ? ((up ? higherIsBetter : !higherIsBetter) ? 'better' : 'worse') : 'neutral';
+    const tone = r.lowN ? 'neutral low-n' : up || down ? ((up ? higherIsBetter : !higherIsBetter) ? 'better' : 'worse') : 'neutral';
     return s(
       'g',
       { class: `forest-row ${tone}` },

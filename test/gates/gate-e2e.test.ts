@@ -66,8 +66,11 @@ describe('promotion gates on designed cases', () => {
     const latency = pairedLatencyP95(pairs);
     const [s, p, k, l] = body.checks;
     expect(s.delta).toBeCloseTo(score.delta, 9);
-    expect(s.ci95[0]).toBeCloseTo(score.ci95[0], 9);
-    expect(s.ci95[1]).toBeCloseTo(score.ci95[1], 9);
+    if (score.exact) expect(s.ci95).toBeNull();
+    else {
+      expect(s.ci95[0]).toBeCloseTo(score.ci95[0], 9);
+      expect(s.ci95[1]).toBeCloseTo(score.ci95[1], 9);
+    }
     expect(s.outcome).toBe(expectedOutcome('higher_is_better', score.ci95, 0.02));
     expect(p.delta).toBeCloseTo(pass.delta, 9);
     expect(p.outcome).toBe(expectedOutcome('higher_is_better', pass.ci95, 0.1));
@@ -126,7 +129,10 @@ describe('promotion gates on designed cases', () => {
     const body = await pairedGate('costly');
     expect(body.decision).toBe('block');
     expect(body.checks.map((k: any) => k.outcome)).toEqual(['pass', 'pass', 'fail', 'pass']);
-    expect(body.checks[0].ci95).toEqual([0, 0]);
+    // Equal scores on every example: no interval, the change is exactly 0, and the rule passes on it.
+    expect(body.checks[0].ci95).toBeNull();
+    expect(body.checks[0].ci_note).toMatch(/^zero variance: every paired difference is 0/);
+    expect(body.checks[0].reason).toMatch(/changed by exactly 0 \(no spread, so no interval\)/);
     expect(body.checks[2].candidate / body.checks[2].baseline).toBeCloseTo(3, 3);
   });
 

@@ -39,6 +39,14 @@ describe('rule outcome: the CI of the change against the allowed worsening', () 
     });
     expect(ruleOutcome(higher, 'mean score', null, 0.05, 0).reason).toBe('no mean score could be measured on both sides');
   });
+
+  it('applies the rule to the exact change when every paired difference is the same, saying there is no interval', () => {
+    const same = ruleOutcome(higher, 'mean score', null, 0.05, 2, -0.1);
+    expect(same.outcome).toBe('fail');
+    expect(same.reason).toMatch(/changed by exactly -0.1 \(no spread, so no interval\)/);
+    expect(ruleOutcome(higher, 'mean score', null, 0.05, 2, 0).outcome).toBe('pass');
+    expect(ruleOutcome(higher, 'mean score', null, 0.05, 2).outcome).toBe('inconclusive');
+  });
 });
 
 function check(outcome: Check['outcome'], severity: Check['severity'], n = 40, metric = 'score_mean'): Check {
@@ -56,6 +64,7 @@ function check(outcome: Check['outcome'], severity: Check['severity'], n = 40, m
     candidate: 0.5,
     delta: 0,
     ci95: [0, 0],
+    ci_note: null,
     margin: { absolute: 0, relative: null, allowed_worsening: 0 },
     outcome,
     reason: `${metric} ${outcome}`,

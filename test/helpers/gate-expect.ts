@@ -35,7 +35,8 @@ export function pairedScore(pairs: [GateTask, GateTask][]) {
     pairs.map(([a]) => a.score),
     pairs.map(([, b]) => b.score),
   );
-  return { delta: t.mean_delta!, ci95: t.ci95! };
+  // Every difference the same: no interval, and the outcome rule applies to the exact change.
+  return { delta: t.mean_delta!, ci95: t.ci95 ?? ([t.mean_delta!, t.mean_delta!] as Interval), exact: t.constant };
 }
 
 export function pairedPass(pairs: [GateTask, GateTask][]) {

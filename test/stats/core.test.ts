@@ -200,21 +200,38 @@ describe('meanCI95 and ciFromSummary', () => {
     expect(r.ci95![1]).toBeCloseTo(2.0297804, 7);
   });
 
-  it('has a null interval for n < 2 and a degenerate [mean, mean] interval for zero variance', () => {
-    expect(meanCI95([])).toEqual({ n: 0, mean: null, std_dev: null, std_error: null, ci95: null });
-    expect(meanCI95([4])).toEqual({ n: 1, mean: 4, std_dev: null, std_error: null, ci95: null });
-    expect(meanCI95([3, 3, 3])).toEqual({ n: 3, mean: 3, std_dev: 0, std_error: 0, ci95: [3, 3] });
+  it('has no interval for n < 2 or zero variance, and says why, never a point interval that claims certainty', () => {
+    expect(meanCI95([])).toMatchObject({ n: 0, mean: null, ci95: null, low_n: false });
+    expect(meanCI95([4])).toMatchObject({ n: 1, mean: 4, ci95: null, low_n: true });
+    expect(meanCI95([4]).note).toMatch(/^n = 1: an interval needs at least 2 values; n = 1 < 10/);
+    expect(meanCI95([3, 3, 3])).toMatchObject({ n: 3, mean: 3, std_dev: 0, ci95: null, low_n: true });
+    expect(meanCI95([3, 3, 3]).note).toMatch(/^zero variance: every value is 3; n = 3 < 10: the t interval is unreliable/);
+  });
+
+  it('flags an interval from fewer than 10 values as low_n, and clears the flag from 10 on', () => {
+    const two = meanCI95([0.2, 0.9]);
+    expect(two.ci95).not.toBeNull();
+    expect(two).toMatchObject({ low_n: true, note: 'n = 2 < 10: the t interval is unreliable at this sample size' });
+    expect(meanCI95(SLEEP_1)).toMatchObject({ low_n: false, note: null });
+  });
+
+  it('clips an interval to the values’ range when it reaches past it, and says so', () => {
+    // n = 2 scores in [0, 1]: the raw t interval is about [-3.9, 5.0].
+    const clipped = meanCI95([0.2, 0.9], [0, 1]);
+    expect(clipped.ci95).toEqual([0, 1]);
+    expect(clipped.note).toMatch(/^clipped to the values' range \[0, 1\]; n = 2 < 10/);
+    expect(meanCI95(SLEEP_1, [-10, 10]).ci95).toEqual(meanCI95(SLEEP_1).ci95);
   });
 
   it('ciFromSummary reproduces meanCI95 from n, mean and sample variance', () => {
-    expect(ciFromSummary(10, mean(SLEEP_1), variance(SLEEP_1))).toEqual(meanCI95(SLEEP_1).ci95);
+    expect(ciFromSummary(10, mean(SLEEP_1), variance(SLEEP_1)).ci95).toEqual(meanCI95(SLEEP_1).ci95);
   });
 
   it('ciFromSummary returns null for n < 2 and for the nan/inf ClickHouse varSamp gives', () => {
-    expect(ciFromSummary(1, 3, NaN)).toBeNull();
-    expect(ciFromSummary(0, null, null)).toBeNull();
-    expect(ciFromSummary(5, 3, Infinity)).toBeNull();
-    expect(ciFromSummary(5, NaN, 1)).toBeNull();
+    expect(ciFromSummary(1, 3, NaN).ci95).toBeNull();
+    expect(ciFromSummary(0, null, null).ci95).toBeNull();
+    expect(ciFromSummary(5, 3, Infinity).ci95).toBeNull();
+    expect(ciFromSummary(5, NaN, 1).ci95).toBeNull();
   });
 });
 
@@ -245,15 +262,17 @@ describe('pairedTTest (d = b − a)', () => {
     expect([ba.wins, ba.losses]).toEqual([ab.losses, ab.wins]);
   });
 
-  it('with identical non-zero differences: t null, p 0, CI [Δ, Δ]', () => {
+  it('with identical non-zero differences: t, p and CI null with the reason, the change exact', () => {
     const r = pairedTTest([1, 2, 3], [2, 3, 4]);
-    expect(r).toMatchObject({ mean_delta: 1, t: null, p_value: 0, ci95: [1, 1], wins: 3 });
+    expect(r).toMatchObject({ mean_delta: 1, t: null, p_value: null, ci95: null, constant: true, wins: 3, low_n: true });
+    expect(r.note).toMatch(/^zero variance: every paired difference is 1; n = 3 < 10/);
     expectJsonSafe(r);
   });
 
-  it('with all differences zero: t null, p 1, CI [0, 0], all ties', () => {
+  it('with all differences zero: p and CI null, all ties', () => {
     const r = pairedTTest([1, 2, 3], [1, 2, 3]);
-    expect(r).toMatchObject({ mean_delta: 0, t: null, p_value: 1, ci95: [0, 0], ties: 3 });
+    expect(r).toMatchObject({ mean_delta: 0, t: null, p_value: null, ci95: null, constant: true, ties: 3 });
+    expect(r.note).toMatch(/^zero variance: every paired difference is 0/);
   });
 
   it('is null-filled and JSON-safe for 0 and 1 pairs', () => {
@@ -292,9 +311,10 @@ describe('welchTTest (delta = mean(b) − mean(a))', () => {
     expect(welchTTest([5, 5, 5, 5], SLEEP_1).df).toBeCloseTo(9, 12);
   });
 
-  it('with both samples constant: df and t null, p 0 for distinct means, CI [Δ, Δ]', () => {
+  it('with both samples constant: df, t, p and CI null with the reason, the difference exact', () => {
     const r = welchTTest([1, 1], [3, 3, 3]);
-    expect(r).toMatchObject({ delta: 2, df: null, t: null, p_value: 0, ci95: [2, 2] });
+    expect(r).toMatchObject({ delta: 2, df: null, t: null, p_value: null, ci95: null, constant: true });
+    expect(r.note).toMatch(/^zero variance: every value is 1 on one side and 3 on the other/);
     expectJsonSafe(r);
   });
 

@@ -65,9 +65,13 @@ describe('web dashboard over held-out data, in a real browser', () => {
       const j1 = e.judges.find((j) => j.judge_version === 'j1')!;
       expectShown(firstLine(row!.score!), j1.score_mean, 0.0005);
       expectShown(firstLine(row!.pass_rate!), j1.pass_rate * 100, 0.05);
-      const [lo, hi] = secondLine(row!.score!).replace(/[[\]]/g, '').split(', ').map(Number);
+      const ci = secondLine(row!.score!);
+      const [lo, hi] = /\[([^\]]+)\]/.exec(ci)![1]!.split(', ').map(Number);
       expect(lo).toBeLessThanOrEqual(j1.score_mean);
       expect(hi).toBeGreaterThanOrEqual(j1.score_mean);
+      // Fewer than 10 scores: the interval is tagged, never shown bare.
+      if (j1.n_scored < 10) expect(ci.toLowerCase()).toContain('low n');
+      else expect(ci.toLowerCase()).not.toContain('low n');
     }
     expect(await page.getByTestId('tile-triples').innerText()).toContain(String(expected.length));
     expect(await page.getByTestId('tile-traces').innerText()).toContain(String(tasks.length));

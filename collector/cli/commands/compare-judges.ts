@@ -15,7 +15,7 @@ function summary(c: JudgeComparison): string {
   return [
     `judge ${c.judge}: ${c.b} (b) vs ${c.a} (a) on ${c.evaluation ?? NONE}; ${c.n} traces scored by both`,
     `agreement ${pct(c.agreement)} over ${c.n_labeled} labeled   cohen's kappa ${kappa}`,
-    `mean score ${c.a} ${num(c.mean_a)}   ${c.b} ${num(c.mean_b)}   Δ b−a ${signed(c.mean_delta)} ${interval(c.ci95)}   p ${pValue(c.p_value)}   pearson r ${r}`,
+    `mean score ${c.a} ${num(c.mean_a)}   ${c.b} ${num(c.mean_b)}   Δ b−a ${signed(c.mean_delta)} ${interval(c.ci95, undefined, c)}   p ${pValue(c.p_value)}   pearson r ${r}`,
   ].join('\n');
 }
 

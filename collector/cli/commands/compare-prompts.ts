@@ -17,7 +17,7 @@ function meansRow(name: string, m: PairedMeans | null, value: Fmt, delta: Fmt): 
     value(m.mean_a),
     value(m.mean_b),
     delta(m.mean_delta),
-    interval(m.ci95, delta),
+    interval(m.ci95, delta, m),
     pValue(m.p_value),
     `${m.wins}/${m.losses}/${m.ties}`,
   ];
@@ -25,7 +25,7 @@ function meansRow(name: string, m: PairedMeans | null, value: Fmt, delta: Fmt): 
 
 function costPerRow(name: string, c: PairedCostPer | null): string[] {
   if (!c) return [name, '0', NONE, NONE, NONE, NONE, NONE, NONE];
-  return [name, num(c.n_pairs), usd(c.a), usd(c.b), signedUsd(c.delta), interval(c.delta_ci95, signedUsd), 'bootstrap', `ratio ${num(c.ratio, 3)} ${interval(c.ratio_ci95, (x) => num(x, 3))}`];
+  return [name, num(c.n_pairs), usd(c.a), usd(c.b), signedUsd(c.delta), interval(c.delta_ci95, signedUsd, c), 'bootstrap', `ratio ${num(c.ratio, 3)} ${interval(c.ratio_ci95, (x) => num(x, 3))}`];
 }
 
 /** The metrics table of one paired comparison (compare prompts: one per model; compare runs: one). */
@@ -38,7 +38,7 @@ export function pairedTable(title: string, m: PairedComparison, a: string, b: st
   const rows = [
     meansRow('score', { ...m, n_pairs: m.n_scored_pairs }, (x) => num(x), (x) => signed(x)),
     pass
-      ? ['pass rate', num(pass.n_pairs), pct(pass.rate_a), pct(pass.rate_b), pp(pass.delta), interval(pass.ci95, pp), `${pValue(pass.p_value)} McNemar`, `${pass.wins}/${pass.losses}/${pass.ties}`]
+      ? ['pass rate', num(pass.n_pairs), pct(pass.rate_a), pct(pass.rate_b), pp(pass.delta), interval(pass.ci95, pp, pass), `${pValue(pass.p_value)} McNemar`, `${pass.wins}/${pass.losses}/${pass.ties}`]
       : ['pass rate', '0', NONE, NONE, NONE, NONE, NONE, NONE],
     ...extra,
     meansRow('cost/task', m.cost_per_task, usd, signedUsd),

@@ -36,7 +36,7 @@ export function gateReport(r: GateResult): string {
       num(k.baseline),
       num(k.candidate),
       signed(k.delta),
-      interval(k.ci95),
+      interval(k.ci95, undefined, k),
       k.margin.allowed_worsening === null ? NONE : num(k.margin.allowed_worsening, 3),
       k.outcome.toUpperCase(),
     ]),

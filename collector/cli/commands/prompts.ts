@@ -36,7 +36,7 @@ function promptTables(r: PromptReport): string {
       q.evaluation,
       num(q.n_scored),
       num(q.mean),
-      interval(q.ci95, (x) => num(x, 3)),
+      interval(q.ci95, (x) => num(x, 3), q),
       pct(q.pass_rate),
       interval(q.pass_rate_ci95, pct),
     ]),

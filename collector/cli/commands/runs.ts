@@ -26,7 +26,7 @@ function runsTable(runs: RunSummary[]): string {
         pct(r.success_rate),
         usd(r.cost_per_success),
         j ? `${num(j.score_mean)} (${j.judge}@${j.judge_version})` : NONE,
-        interval(j?.score_ci95, (x) => num(x, 3)),
+        interval(j?.score_ci95, (x) => num(x, 3), j),
         r.code_version?.slice(0, 10) ?? NONE,
         date(r.started),
       ];
@@ -52,7 +52,7 @@ function comparisonTables(c: RunComparison): string {
   const head = `run ${c.b.run_id} (b) vs ${c.a.run_id} (a) on ${c.a.dataset}@${c.a.dataset_version}; ${score}\n${c.pairing}\n`;
   const s = c.success;
   const success = s
-    ? [['success', num(s.n_pairs), pct(s.rate_a), pct(s.rate_b), pp(s.delta), interval(s.ci95, pp), `${pValue(s.p_value)} McNemar`, `${s.wins}/${s.losses}/${s.ties}`]]
+    ? [['success', num(s.n_pairs), pct(s.rate_a), pct(s.rate_b), pp(s.delta), interval(s.ci95, pp, s), `${pValue(s.p_value)} McNemar`, `${s.wins}/${s.losses}/${s.ties}`]]
     : [];
   const worst = c.items.slice(0, 10).filter((i) => i.delta < 0);
   const items = worst.length

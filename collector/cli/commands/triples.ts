@@ -34,7 +34,7 @@ export function triplesTables(triples: Triple[]): string {
       j.evaluation,
       num(j.n_scored),
       num(j.score_mean),
-      interval(j.score_ci95, (x) => num(x, 3)),
+      interval(j.score_ci95, (x) => num(x, 3), j),
       pct(j.pass_rate),
     ]),
   );

@@ -87,7 +87,26 @@ export function stacked(value, detail) {
   return h('span', { class: 'stack' }, h('span', { class: 'main' }, value), h('span', { class: 'ci' }, detail));
 }
 
-export const withCI = (value, ci) => stacked(value, fmt.interval(ci));
+/**
+ * An interval with what the API says about it: greyed and tagged "low n"
+ * below the method's minimum sample size, "no CI: zero variance" or
+ * "no CI: n < 2" when there is none; the whole note on hover.
+ */
+export function cautioned(ci, caution, render = fmt.interval) {
+  const note = caution?.note ?? caution?.ci_note ?? null;
+  const text = render(ci);
+  if (!caution || (!caution.low_n && !note)) return text;
+  const why = note?.startsWith('zero variance') ? 'zero variance' : note?.includes('needs at least 2') ? 'n < 2' : null;
+  const tag = !Array.isArray(ci) && why ? `no CI: ${why}` : caution.low_n ? 'low n' : note?.includes('clipped') ? 'clipped' : null;
+  return h(
+    'span',
+    { class: caution.low_n ? 'low-n' : 'noted', title: note ?? '', 'data-testid': 'ci-caution' },
+    Array.isArray(ci) ? `${text} ` : '',
+    tag ? h('span', { class: 'caution-tag' }, tag) : null,
+  );
+}
+
+export const withCI = (value, ci, caution) => stacked(value, cautioned(ci, caution));
 
 /** Captured content as text to read in a table: the text parts of semconv messages, else the content as stored. */
 export function contentText(raw) {

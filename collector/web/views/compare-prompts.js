@@ -4,7 +4,7 @@ import { card, empty, h, pageHeader } from '../dom.js';
 import { distinct, filterBar } from '../filters.js';
 import * as fmt from '../format.js';
 import { dataTable } from '../table.js';
-import { chosenJudge, judgeKeys, judgeLabel, pickParams, scoreByField, stacked, tiles } from './common.js';
+import { cautioned, chosenJudge, judgeKeys, judgeLabel, pickParams, scoreByField, stacked, tiles } from './common.js';
 
 const arrow = (a, b, format) => `${format(a)} → ${format(b)}`;
 const pp = fmt.ppDelta;
@@ -24,20 +24,20 @@ function columns(scored) {
     ...(scored
       ? [
           { key: 'score', label: 'Score a → b', num: true, cell: (m) => arrow(m.mean_a, m.mean_b, fmt.score) },
-          { key: 'score_delta', label: 'Δ score [95% CI]', num: true, cell: (m) => stacked(h('strong', null, fmt.delta(m.mean_delta)), fmt.interval(m.ci95)) },
+          { key: 'score_delta', label: 'Δ score [95% CI]', num: true, cell: (m) => stacked(h('strong', null, fmt.delta(m.mean_delta)), cautioned(m.ci95, m)) },
           { key: 'score_p', label: 'p', num: true, title: 'paired t test', cell: (m) => fmt.pValue(m.p_value) },
-          { key: 'wlt', label: 'W / L / T', num: true, title: 'examples where b scored higher / lower / the same', cell: (m) => wlt(m) },
+          { key: 'wlt', label: 'W / L / T', num: true, title: 'examples where b scored better / worse / the same', cell: (m) => wlt(m) },
           { key: 'pass', label: 'Pass rate a → b', num: true, cell: (m) => (m.pass_rate ? arrow(m.pass_rate.rate_a, m.pass_rate.rate_b, fmt.pct) : fmt.DASH) },
-          { key: 'pass_delta', label: 'Δ pass [95% CI]', num: true, cell: (m) => (m.pass_rate ? stacked(pp(m.pass_rate.delta), ppInterval(m.pass_rate.ci95)) : fmt.DASH) },
+          { key: 'pass_delta', label: 'Δ pass [95% CI]', num: true, cell: (m) => (m.pass_rate ? stacked(pp(m.pass_rate.delta), cautioned(m.pass_rate.ci95, m.pass_rate, ppInterval)) : fmt.DASH) },
         ]
       : []),
     {
       key: 'cps',
       label: 'Cost / success a → b',
       num: true,
-      cell: (m) => (m.cost_per_success ? stacked(arrow(m.cost_per_success.a, m.cost_per_success.b, fmt.usd), `× ${fmt.isNum(m.cost_per_success.ratio) ? m.cost_per_success.ratio.toFixed(2) : fmt.DASH} ${fmt.interval(m.cost_per_success.ratio_ci95, 2)}`) : fmt.DASH),
+      cell: (m) => (m.cost_per_success ? stacked(arrow(m.cost_per_success.a, m.cost_per_success.b, fmt.usd), h('span', null, `× ${fmt.isNum(m.cost_per_success.ratio) ? m.cost_per_success.ratio.toFixed(2) : fmt.DASH} `, cautioned(m.cost_per_success.ratio_ci95, m.cost_per_success, (ci) => fmt.interval(ci, 2)))) : fmt.DASH),
     },
-    { key: 'latency', label: 'Δ latency [95% CI]', num: true, cell: (m) => stacked(fmt.isNum(m.latency_ms.mean_delta) ? `${fmt.delta(m.latency_ms.mean_delta, 0)} ms` : fmt.DASH, fmt.interval(m.latency_ms.ci95, 0)) },
+    { key: 'latency', label: 'Δ latency [95% CI]', num: true, cell: (m) => stacked(fmt.isNum(m.latency_ms.mean_delta) ? `${fmt.delta(m.latency_ms.mean_delta, 0)} ms` : fmt.DASH, cautioned(m.latency_ms.ci95, m.latency_ms, (ci) => fmt.interval(ci, 0))) },
   ];
 }
 
@@ -85,7 +85,7 @@ export async function comparePromptsView({ path, params }) {
     scored
       ? forest(
           `Δ mean score · ${judgeLabel(body.score)}`,
-          models.map((m) => ({ label: m.model, delta: m.mean_delta, ci: m.ci95, title: `${m.model}: ${fmt.delta(m.mean_delta)} ${fmt.interval(m.ci95)}, ${m.n_scored_pairs} pairs` })),
+          models.map((m) => ({ label: m.model, delta: m.mean_delta, ci: m.ci95, lowN: m.low_n, title: `${m.model}: ${fmt.delta(m.mean_delta)} ${fmt.interval(m.ci95)}, ${m.n_scored_pairs} pairs${m.note ? ` (${m.note})` : ''}` })),
           fmt.delta,
           (x) => fmt.delta(x, 2),
         )
@@ -93,21 +93,21 @@ export async function comparePromptsView({ path, params }) {
     scored
       ? forest(
           'Δ pass rate',
-          models.filter((m) => m.pass_rate).map((m) => ({ label: m.model, delta: m.pass_rate.delta, ci: m.pass_rate.ci95, title: `${m.model}: ${pp(m.pass_rate.delta)} ${ppInterval(m.pass_rate.ci95)}` })),
+          models.filter((m) => m.pass_rate).map((m) => ({ label: m.model, delta: m.pass_rate.delta, ci: m.pass_rate.ci95, lowN: m.pass_rate.low_n, title: `${m.model}: ${pp(m.pass_rate.delta)} ${ppInterval(m.pass_rate.ci95)}` })),
           pp,
           (x) => `${x > 0 ? '+' : ''}${Math.round(x * 100)} pp`,
         )
       : card('Δ pass rate', empty('No judge labelled these traces.')),
     forest(
       'Δ cost per success',
-      models.filter((m) => m.cost_per_success).map((m) => ({ label: m.model, delta: m.cost_per_success.delta, ci: m.cost_per_success.delta_ci95 })),
+      models.filter((m) => m.cost_per_success).map((m) => ({ label: m.model, delta: m.cost_per_success.delta, ci: m.cost_per_success.delta_ci95, lowN: m.cost_per_success.low_n })),
       signedUsd,
       (x) => `${x > 0 ? '+' : x < 0 ? '-' : ''}${fmt.usdTick(Math.abs(x))}`,
       false,
     ),
     forest(
       'Δ latency (ms)',
-      models.map((m) => ({ label: m.model, delta: m.latency_ms.mean_delta, ci: m.latency_ms.ci95 })),
+      models.map((m) => ({ label: m.model, delta: m.latency_ms.mean_delta, ci: m.latency_ms.ci95, lowN: m.latency_ms.low_n })),
       (x) => fmt.delta(x, 0),
       (x) => fmt.delta(x, 0),
       false,

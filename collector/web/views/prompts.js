@@ -124,7 +124,7 @@ function versionsTable(rows, judge, label) {
       { key: 'last_seen', label: 'Last seen (UTC)', cell: (r) => fmt.dateTime(r.last_seen) },
       { key: 'success_rate', label: 'Success', num: true, cell: (r) => fmt.pct(r.success_rate) },
       { key: 'cost_per_success', label: 'Cost / success', num: true, cell: (r) => fmt.usd(r.cost_per_success) },
-      { key: 'score', label: 'Score', num: true, cell: (r) => withCI(fmt.score(q(r)?.mean), q(r)?.ci95) },
+      { key: 'score', label: 'Score', num: true, cell: (r) => withCI(fmt.score(q(r)?.mean), q(r)?.ci95, q(r)) },
       { key: 'pass_rate', label: 'Pass rate', num: true, cell: (r) => stacked(fmt.pct(q(r)?.pass_rate), fmt.interval(q(r)?.pass_rate_ci95)) },
     ],
   });

@@ -5,7 +5,7 @@ import { distinct, filterBar } from '../filters.js';
 import * as fmt from '../format.js';
 import { href, navigate, traceHref, withParams } from '../router.js';
 import { dataTable } from '../table.js';
-import { chosenJudge, contentText, judgeKeys, offsetPager, pickParams, sameJudge, scoreByField, stacked, tiles, TRACE_FILTER_KEYS } from './common.js';
+import { chosenJudge, contentText, judgeKeys, offsetPager, pickParams, sameJudge, scoreByField, stacked, tiles, TRACE_FILTER_KEYS, withCI } from './common.js';
 
 export const runHref = (id) => `#/runs/${encodeURIComponent(id)}`;
 
@@ -85,7 +85,7 @@ function columns(judge, pick) {
       num: true,
       cell: (r) => {
         const j = judgeOf(r, judge);
-        return j ? stacked(fmt.score(j.score_mean), fmt.interval(j.score_ci95)) : fmt.DASH;
+        return j ? withCI(fmt.score(j.score_mean), j.score_ci95, j) : fmt.DASH;
       },
     },
     { key: 'code', label: 'Code', cell: (r) => (r.code_version ? h('span', { class: 'mono', title: r.code_version }, r.code_version.slice(0, 10)) : fmt.DASH) },

@@ -47,8 +47,8 @@ function columns(judge) {
           ? h('span', { title: `${t.unpriced_traces} of ${t.n_traces} traces have no price; their cost is not included` }, fmt.usd(t.cost_usd), h('sup', { class: 'warn' }, '*'))
           : fmt.usd(t.cost_usd),
     },
-    { key: 'cost_per_success', label: 'Cost / success', num: true, title: 'total cost ÷ successful traces', value: (t) => t.cost_per_success, cell: (t) => h('strong', null, fmt.usd(t.cost_per_success)) },
-    { key: 'score', label: 'Score', num: true, title: 'mean judge score and its 95% CI', value: (t) => sc(t)?.score_mean ?? null, cell: (t) => withCI(fmt.score(sc(t)?.score_mean), sc(t)?.score_ci95) },
+    { key: 'cost_per_success', label: 'Cost / success', num: true, title: 'total cost ÷ successful traces', value: (t) => t.cost_per_success, cell: (t) => h('strong', { title: fmt.usdPer(t.cost_per_success, 'success') }, fmt.usd(t.cost_per_success)) },
+    { key: 'score', label: 'Score', num: true, title: 'mean judge score and its 95% CI', value: (t) => sc(t)?.score_mean ?? null, cell: (t) => withCI(fmt.score(sc(t)?.score_mean), sc(t)?.score_ci95, sc(t)) },
     {
       key: 'pass_rate',
       label: 'Pass rate',
@@ -113,11 +113,17 @@ export async function triplesView({ path, params }) {
           `Mean score · ${judgeLabel(judge)}`,
           scored.length
             ? barChartCI({
-                rows: scored.map(({ t, j }) => ({ label: label(t), value: j.score_mean, ci: j.score_ci95, title: `${label(t)}: ${fmt.score(j.score_mean)} ${fmt.interval(j.score_ci95)}, n = ${j.n_scored}` })),
+                rows: scored.map(({ t, j }) => ({
+                  label: label(t),
+                  value: j.score_mean,
+                  ci: j.score_ci95,
+                  lowN: j.low_n,
+                  title: `${label(t)}: ${fmt.score(j.score_mean)} ${fmt.interval(j.score_ci95)}, n = ${j.n_scored}${j.ci_note ? ` (${j.ci_note})` : ''}`,
+                })),
                 format: fmt.score,
                 axisFormat: (v) => v.toFixed(unitScale ? 1 : 2),
                 clamp: unitScale ? [0, 1] : undefined,
-                caption: 'Whiskers: 95% confidence interval of the mean.',
+                caption: 'Whiskers: 95% confidence interval of the mean; grey and dashed below the minimum sample size (hover for n).',
                 width: 600,
               })
             : empty('No scores from this judge for these triples.'),
