@@ -14,13 +14,13 @@ import type { Metrics } from '../metrics.js';
 import { encodeExportResponse, type Signal } from '../otlp/response.js';
 import { grpcFailure } from './status.js';
 
-const PATHS: Record<Signal, string> = {
+export const PATHS: Record<Signal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
   logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
 };
 
-/** A unary method that hands the raw message bytes to the handler and sends the handler's bytes back. */
-const rawMethod = (path: string) => ({
+/** A unary method that hands the raw message bytes to the handler and sends the handler's bytes back (a client's too). */
+export const rawMethod = (path: string) => ({
   path,
   requestStream: false,
   responseStream: false,

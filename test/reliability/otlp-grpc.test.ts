@@ -11,6 +11,7 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../collector/config.js';
+import { PATHS, rawMethod } from '../../collector/grpc/receiver.js';
 import { DEFAULT_LIMITS } from '../../collector/limits.js';
 import { ExportTraceServiceRequest, ExportTraceServiceResponse, RetryInfo, RpcStatus } from '../../collector/otlp/proto.js';
 import type { RunningCollector } from '../../collector/server.js';
@@ -26,27 +27,14 @@ import { rounded } from '../helpers/same-answers.js';
  * bytes, bombs, floods), against the receiver with the limits, keys and
  * partial success of OTLP/HTTP.
  */
-const TRACE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const TRACE_PATH = PATHS.traces;
 const KEYS = new Map([
   ['grpc-key', 'via-grpc'],
   ['http-key', 'via-http'],
 ]);
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
-const TraceClient = makeGenericClientConstructor(
-  {
-    Export: {
-      path: TRACE_PATH,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (b: Buffer) => b,
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-    },
-  },
-  'TraceService',
-);
+const TraceClient = makeGenericClientConstructor({ Export: rawMethod(TRACE_PATH) }, 'TraceService');
 
 interface Answer {
   error: ServiceError | null;
