@@ -53,10 +53,10 @@ async function request(url, init) {
 /** Resolves once a key is entered; rejects with a 401 ApiError if the reader dismisses the dialog. */
 function askForKey(rejected) {
   pendingKey ??= new Promise((resolve, reject) => {
-    const dialog = document.getElementById('key-dialog');
+    const dialog = /** @type {HTMLDialogElement} */ (document.getElementById('key-dialog'));
     const form = dialog.querySelector('form');
     const input = dialog.querySelector('input');
-    dialog.querySelector('.key-error').hidden = !rejected;
+    /** @type {HTMLElement} */ (dialog.querySelector('.key-error')).hidden = !rejected;
     input.value = '';
     const finish = (key) => {
       form.removeEventListener('submit', onSubmit);

@@ -67,7 +67,7 @@ async function render() {
   main.dataset.state = 'loading';
   main.dataset.route = route.nav;
   main.setAttribute('aria-busy', 'true');
-  for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === route.nav);
+  for (const a of document.querySelectorAll('a[data-nav]')) a.classList.toggle('active', /** @type {HTMLAnchorElement} */ (a).dataset.nav === route.nav);
   document.title = `${route.title} · evaltrace`;
   let node;
   let state = 'ready';

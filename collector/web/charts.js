@@ -28,6 +28,7 @@ export function niceTicks(lo, hi, count = 5) {
 }
 
 /** [lo, hi] widened to round numbers, always containing `include`. */
+/** @returns {[number, number]} */
 export function niceDomain(values, include = []) {
   const xs = [...values, ...include].filter(isNum);
   if (xs.length === 0) return [0, 1];
@@ -94,6 +95,7 @@ function whisker(x, [d0, d1], lo, hi, cy, cls = 'whisker') {
  * a row with lowN (fewer items than the method needs) is drawn grey and dashed.
  * `clamp` caps the axis (scores live in [0, 1] even when a small-n CI does not).
  */
+/** @param {{ rows: any[], format: (x: any) => string, axisFormat?: (x: any) => string, clamp?: [number, number], caption?: string, width?: number }} options */
 export function barChartCI({ rows, format, axisFormat = format, clamp, caption, width = WIDTH }) {
   const labelW = labelWidth(rows.map((r) => r.label), width);
   const extents = rows.flatMap((r) => [r.value, ...(r.ci ?? [])]);
@@ -133,6 +135,7 @@ export function barChartCI({ rows, format, axisFormat = format, clamp, caption, 
  * rows: [{ label, delta, ci, lowN, title }]; `higherIsBetter` flips the colours for costs;
  * a lowN row stays grey and dashed whatever its interval says.
  */
+/** @param {{ rows: any[], format: (x: any) => string, axisFormat?: (x: any) => string, caption?: string, higherIsBetter?: boolean, width?: number }} options */
 export function deltaForest({ rows, format, axisFormat = format, caption, higherIsBetter = true, width = WIDTH }) {
   const labelW = labelWidth(rows.map((r) => r.label), width);
   const extents = rows.flatMap((r) => [r.delta, ...(r.ci ?? [])]).filter(isNum);
@@ -167,6 +170,7 @@ export function deltaForest({ rows, format, axisFormat = format, caption, higher
 }
 
 /** Two values per row joined by a line (baseline a, candidate b). rows: [{ label, a, b }]. */
+/** @param {{ rows: any[], names: [string, string], format: (x: any) => string, clamp?: [number, number], caption?: string, width?: number }} options */
 export function dumbbell({ rows, names, format, clamp, caption, width = WIDTH }) {
   const labelW = labelWidth(rows.map((r) => r.label), width);
   const valueW = 16 + Math.max(...rows.map((r) => `${format(r.a)} → ${format(r.b)}`.length)) * 7;

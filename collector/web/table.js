@@ -20,6 +20,8 @@ function sortRows(rows, value, desc) {
  * `value` makes it sortable.
  * With `sortable: { path, params }` the sort lives in the URL
  * (`sort=<key>&dir=asc|desc`), so a sorted table is a shareable link.
+ *
+ * @param {{ columns: any[], rows: any[], testid?: string, sortable?: { path: string, params: URLSearchParams }, rowAttrs?: (row: any) => object }} options
  */
 export function dataTable({ columns, rows, testid, sortable, rowAttrs }) {
   const sortKey = sortable?.params.get('sort') ?? null;
