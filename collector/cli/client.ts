@@ -44,36 +44,32 @@ export class Client {
   }
 
   async json<T>(path: string, query: Query = {}): Promise<T> {
-    const res = await this.get(path, query);
-    return (await res.json()) as T;
+    return (await this.send('GET', path, query)).json() as Promise<T>;
   }
 
   async text(path: string, query: Query = {}): Promise<string> {
-    return (await this.get(path, query)).text();
+    return (await this.send('GET', path, query)).text();
   }
 
   /** POSTs a JSON body and returns the JSON answer; failures are CliErrors, as for GET. */
   async post<T>(path: string, body: unknown): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
-    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
-    let res: Response;
-    try {
-      res = await fetch(new URL(path, this.baseUrl), { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
-    } catch (err) {
-      throw new CliError(`cannot reach the collector at ${this.baseUrl.origin}: ${networkReason(err)} (start it with "npm start", or point --url / EVALTRACE_URL at it)`);
-    }
-    if (!res.ok) throw new CliError(await errorMessage(res));
-    return (await res.json()) as T;
+    return this.upload<T>(path, JSON.stringify(body), 'application/json');
   }
 
-  private async get(path: string, query: Query): Promise<Response> {
+  /** POSTs a body as it is, of the given content type (a dataset file, say), and returns the JSON answer. */
+  async upload<T>(path: string, body: string, contentType: string, query: Query = {}): Promise<T> {
+    return (await this.send('POST', path, query, { body, contentType })).json() as Promise<T>;
+  }
+
+  private async send(method: 'GET' | 'POST', path: string, query: Query, content?: { body: string; contentType: string }): Promise<Response> {
     const url = new URL(path, this.baseUrl);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (content) headers['content-type'] = content.contentType;
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     let res: Response;
     try {
-      res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      res = await fetch(url, { method, headers, body: content?.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (err) {
       throw new CliError(`cannot reach the collector at ${this.baseUrl.origin}: ${networkReason(err)} (start it with "npm start", or point --url / EVALTRACE_URL at it)`);
     }

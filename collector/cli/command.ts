@@ -66,6 +66,10 @@ export async function fetchAndShow<T>(ctx: CommandContext, path: string, query: 
     ctx.write(await ctx.client.text(path, { ...query, format: ctx.format }));
     return;
   }
-  const body = await ctx.client.json<T>(path, query);
-  ctx.write(ctx.json ? `${JSON.stringify(body, null, 2)}\n` : table(body));
+  show(ctx, await ctx.client.json<T>(path, query), table);
+}
+
+/** Writes an answer as the API's JSON under --json, else as the command's text. */
+export function show<T>(ctx: CommandContext, body: T, text: (body: T) => string): void {
+  ctx.write(ctx.json ? `${JSON.stringify(body, null, 2)}\n` : text(body));
 }

@@ -6,7 +6,7 @@ import type { Telemetry } from '../../src/index.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { ITEMS, itemId, PLAN, perItem, REPEATS, type RunName, sendRuns } from '../helpers/runs-plan.js';
 import type { MockLlm } from '../sdk/helpers/mock-llm.js';
-import { signed } from '../../collector/cli/format.js';
+import { num, signed } from '../../collector/cli/format.js';
 import { avg, sampleSd, T975 } from './expected.js';
 
 /**
@@ -186,6 +186,40 @@ describe('evaltrace runs / compare runs (CLI)', () => {
     const refused = await cli(['compare', 'runs', 'base', 'other']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/different dataset contents|cannot be paired/);
+  });
+
+  it('runs show prints one run with its envelope, configuration, scores and every item; runs list and runs compare answer as runs and compare runs', async () => {
+    const [shown, page, list, runs, compared, compare] = await Promise.all([
+      cli(['runs', 'show', 'base']),
+      cli(['runs', 'show', 'base', '--limit', '3', '--offset', '2']),
+      cli(['runs', 'list']),
+      cli(['runs']),
+      cli(['runs', 'compare', 'base', 'cand']),
+      cli(['compare', 'runs', 'base', 'cand']),
+    ]);
+    for (const r of [shown, page, list, compared]) expect(r.code, r.stderr).toBe(0);
+    const detail = await api('/api/runs/base');
+    expect(shown.stdout).toMatch(/^run base \(2 repeats\) on support@d1, gpt-4o-mini, prompt answer@v1$/m);
+    expect(shown.stdout).toContain(`${ITEMS * REPEATS} traces over ${ITEMS} items, success 75.0%`);
+    expect(shown.stdout).toMatch(/^code abc123 {2}seed 7 /m);
+    expect(shown.stdout).toContain(`config ${detail.configs[0].config_hash}: gpt-4o-mini`);
+    const itemRows = shown.stdout.split('\n').filter((l) => /^q\d+\s/.test(l));
+    expect(itemRows.map((l) => l.split(/\s+/)[0])).toEqual(detail.items.map((i: any) => i.example_id));
+    expect(itemRows).toHaveLength(ITEMS);
+    const expected = perItem((i, r) => PLAN.base.score(i, r));
+    for (const row of itemRows) {
+      const [id, traces, success, , , score] = row.split(/\s+/);
+      const i = Number(id!.slice(1));
+      expect([traces, success, score]).toEqual([String(REPEATS), PLAN.base.success(i) ? '2/2' : '0/2', num(expected[i]!)]);
+    }
+    const paged = page.stdout.split('\n').filter((l) => /^q\d+\s/.test(l)).map((l) => l.split(/\s+/)[0]);
+    expect(paged).toEqual(detail.items.slice(2, 5).map((i: any) => i.example_id));
+    expect(page.stdout).toContain(`(3 of ${ITEMS} items; page with --limit and --offset)`);
+    expect(list.stdout).toBe(runs.stdout);
+    expect(compared.stdout).toBe(compare.stdout);
+    const missing = await cli(['runs', 'show', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/404.*run nope not found/);
   });
 
   it('lists one run\'s traces a page at a time, with the cursor of the next', async () => {

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { cardCommand } from './card.js';
 import { compareJudgesCommand } from './compare-judges.js';
 import { comparePromptsCommand } from './compare-prompts.js';
+import { datasetsDiffCommand, datasetsListCommand, datasetsPushCommand, datasetsShowCommand } from './datasets.js';
 import { gateCommand } from './gate.js';
 import { promptsCommand } from './prompts.js';
 import {
@@ -12,7 +13,7 @@ import {
   releaseRollbackCommand,
   releaseShowCommand,
 } from './release.js';
-import { compareRunsCommand, runsCommand } from './runs.js';
+import { compareRunsCommand, runShowCommand, runsCommand } from './runs.js';
 import { tracesCommand } from './traces.js';
 import { triplesCommand } from './triples.js';
 
@@ -28,7 +29,14 @@ export const COMMANDS: Record<string, Command> = {
   'compare judges': compareJudgesCommand,
   traces: tracesCommand,
   runs: runsCommand,
+  'runs list': runsCommand,
+  'runs show': runShowCommand,
+  'runs compare': compareRunsCommand,
   'compare runs': compareRunsCommand,
+  'datasets list': datasetsListCommand,
+  'datasets push': datasetsPushCommand,
+  'datasets show': datasetsShowCommand,
+  'datasets diff': datasetsDiffCommand,
   gate: gateCommand,
   'release create': releaseCreateCommand,
   'release list': releaseListCommand,

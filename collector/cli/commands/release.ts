@@ -1,7 +1,7 @@
 /** `evaltrace release …`: the release registry's lifecycle from the command line. */
 import type { Release, RollbackCandidate } from '../../releases/schemas.js';
 import { CliError } from '../client.js';
-import { type Command, type CommandContext, type OptionSpec, pick } from '../command.js';
+import { type Command, type CommandContext, type OptionSpec, pick, show } from '../command.js';
 import { date, NONE } from '../format.js';
 import { renderTable } from '../table.js';
 import { readJsonFile } from './gate.js';
@@ -42,7 +42,6 @@ function candidateReport(c: RollbackCandidate): string {
   return `${head}\n${renderTable(['release', 'qualifies', 'why'], c.considered.map((x) => [x.release_id, x.qualifies ? 'yes' : 'no', x.reason]))}\n`;
 }
 
-const show = <T>(ctx: CommandContext, body: T, text: (b: T) => string) => ctx.write(ctx.json ? `${JSON.stringify(body, null, 2)}\n` : text(body));
 const path = (id: string | undefined, suffix = '') => `/api/releases/${encodeURIComponent(id ?? '')}${suffix}`;
 
 export const releaseCreateCommand: Command = {

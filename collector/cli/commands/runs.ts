@@ -1,5 +1,5 @@
 import type { RunComparison } from '../../query/compare-runs.js';
-import type { RunSummary } from '../../query/runs.js';
+import type { RunDetail, RunSummary } from '../../query/runs.js';
 import { type Command, fetchAndShow, FILTERS, pick, queryOf } from '../command.js';
 import { date, interval, NONE, num, pct, pp, pValue, signed, usd } from '../format.js';
 import { renderTable } from '../table.js';
@@ -43,6 +43,42 @@ export const runsCommand: Command = {
   },
   exports: false,
   run: (ctx) => fetchAndShow<{ runs: RunSummary[] }>(ctx, '/api/runs', queryOf(ctx, LIST_OPTIONS), (b) => runsTable(b.runs)),
+};
+
+const CELL = 40;
+const clip = (t: string | null) => (t === null ? NONE : t.length > CELL ? `${t.slice(0, CELL - 1).replace(/\s+/g, ' ')}…` : t.replace(/\s+/g, ' '));
+
+function runReport(r: RunDetail): string {
+  const lines = [
+    `run ${r.run_id}${r.run_ids.length > 1 ? ` (${r.run_ids.length} repeats)` : ''} on ${r.dataset}@${r.dataset_version}, ${r.model}, prompt ${r.prompt}@${r.prompt_version}`,
+    `${num(r.n_traces)} traces over ${num(r.n_examples)} items, success ${pct(r.success_rate)}, cost/success ${usd(r.cost_per_success)}, ${date(r.started)} – ${date(r.finished)}`,
+    `code ${r.code_version ?? NONE}  seed ${r.seed ?? NONE}${Object.entries(r.env).map(([k, v]) => `  ${k}=${v}`).join('')}`,
+    ...r.configs.map((c) => `config ${c.config_hash}: ${c.model} ${Object.entries(c.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ') || '(no parameters)'} (${num(c.n_traces)} traces)`),
+  ];
+  const cov = r.coverage;
+  if (cov) {
+    const problems = [cov.n_missing && `${cov.n_missing} missing`, cov.n_unknown && `${cov.n_unknown} unknown ids`, cov.n_inputs_differ && `${cov.n_inputs_differ} inputs differ`].filter(Boolean);
+    lines.push(`coverage: ${cov.items_run}/${cov.items_in_version} items of ${cov.dataset}@${cov.version} (${pct(cov.fraction)})${problems.length ? `: ${problems.join(', ')}` : ', complete'}`);
+  } else lines.push(`coverage: ${NONE} (dataset version ${r.dataset_version} is not stored on this collector)`);
+  const judges = r.judges.map((j) => [`${j.judge}@${j.judge_version}`, j.evaluation, num(j.n_scored), num(j.score_mean), interval(j.score_ci95, (x) => num(x, 3), j), pct(j.pass_rate)]);
+  const judgeTable = judges.length ? `\n${renderTable(['judge', 'evaluation', 'n', 'score', '95% CI', 'pass rate'], judges)}\n` : '';
+  const items = renderTable(
+    ['item', 'traces', 'success', 'cost', 'ms', 'score', 'input', 'output'],
+    r.items.map((i) => [i.example_id, num(i.n_traces), `${i.n_success}/${i.n_traces}`, usd(i.cost_usd), num(i.latency_ms), num(i.scores[0]?.score), clip(i.input), clip(i.output)]),
+  );
+  const more = r.items.length < r.n_items ? `(${r.items.length} of ${r.n_items} items; page with --limit and --offset)\n` : '';
+  return `${lines.join('\n')}\n${judgeTable}\n${items}\n${more}`;
+}
+
+export const runShowCommand: Command = {
+  args: ['ID'],
+  summary: 'one run: its envelope, configurations, dataset coverage, scores and items (repeats pooled)',
+  options: {
+    limit: { type: 'string', description: 'items per page (1–1000, default 100)' },
+    offset: { type: 'string', description: 'skip this many items first' },
+  },
+  exports: false,
+  run: (ctx) => fetchAndShow<RunDetail>(ctx, `/api/runs/${encodeURIComponent(ctx.args[0] ?? '')}`, queryOf(ctx, ['limit', 'offset']), runReport),
 };
 
 const COMPARE_OPTIONS = ['judge', 'judge-version', 'evaluation'];
