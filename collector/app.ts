@@ -3,7 +3,9 @@ import { Admission } from './admission.js';
 import { HTTPException } from 'hono/http-exception';
 import { type AppEnv, authenticate } from './auth.js';
 import type { Config } from './config.js';
-import { HttpError, StoreError } from './errors.js';
+import { DomainError } from './errors.js';
+import { HTTP_STATUS } from './routes/http-status.js';
+import { StoreError } from './store/errors.js';
 import { IngestService } from './ingest/service.js';
 import { Metrics } from './metrics.js';
 import { Compactor } from './compaction/compactor.js';
@@ -19,6 +21,7 @@ import { releaseRoutes } from './routes/releases.js';
 import { runRoutes } from './routes/runs.js';
 import { webRoutes } from './routes/web.js';
 import type { Store } from './store/types.js';
+import { log } from './logger.js';
 
 export interface App {
   hono: OpenAPIHono<AppEnv>;
@@ -78,7 +81,7 @@ export function createApp(store: Store, config: Config): App {
   hono.use('/api/*', authenticate(config.apiKeys));
   // Bounded in-flight ingest: past the limit exporters get a 429 they retry after Retry-After.
   hono.use('/v1/*', async (_c, next) => {
-    if (!admission.tryEnter()) throw new HttpError(429, 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
+    if (!admission.tryEnter()) throw new DomainError('overloaded', 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
     try {
       await next();
     } finally {
@@ -98,9 +101,9 @@ export function createApp(store: Store, config: Config): App {
 
   hono.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   hono.onError((err, c) => {
-    if (err instanceof HttpError) {
+    if (err instanceof DomainError) {
       if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
-      return c.json(errorBody(err.code, err.message), err.status);
+      return c.json(errorBody(err.code, err.message), HTTP_STATUS[err.kind]);
     }
     // Hono's body validators: a malformed JSON body (400) or a body that is not JSON (415).
     if (err instanceof HTTPException && err.status < 500) {
@@ -108,11 +111,11 @@ export function createApp(store: Store, config: Config): App {
       return c.json(errorBody('invalid_request', `request body: ${err.message}`), err.status);
     }
     if (err instanceof StoreError) {
-      console.error(`[evaltrace] store error on ${c.req.method} ${c.req.path}: ${err.message.slice(0, 500)}`);
+      log.error(`store error on ${c.req.method} ${c.req.path}: ${err.message.slice(0, 500)}`);
       c.header('Retry-After', '2');
       return c.json(errorBody('store_unavailable', 'the store could not complete the request; retry later'), 503);
     }
-    console.error(`[evaltrace] internal error on ${c.req.method} ${c.req.path}:`, err);
+    log.error(`internal error on ${c.req.method} ${c.req.path}:`, err);
     return c.json(errorBody('internal', 'internal error'), 500);
   });
 

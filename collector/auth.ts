@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { HttpError } from './errors.js';
+import { DomainError } from './errors.js';
 
 export const DEFAULT_PROJECT = 'default';
 
@@ -32,7 +32,7 @@ export function authenticate(apiKeys: Map<string, string> | null): MiddlewareHan
   const resolve = projectResolver(apiKeys);
   return async (c, next) => {
     const project = resolve(c.req.header('authorization'));
-    if (project === null) throw new HttpError(401, 'unauthorized', 'missing or invalid API key (Authorization: Bearer <key>)');
+    if (project === null) throw new DomainError('unauthenticated', 'unauthorized', 'missing or invalid API key (Authorization: Bearer <key>)');
     c.set('project', project);
     return next();
   };

@@ -1,5 +1,6 @@
 import { ConfigError } from './config.js';
 import { type RunningCollector, type StartOptions, startCollector } from './server.js';
+import { log } from './logger.js';
 
 /**
  * Starts the collector in the foreground, as `npm start` and `evaltrace serve`
@@ -11,13 +12,13 @@ export async function runCollector(options: StartOptions = {}): Promise<RunningC
   try {
     collector = await startCollector(options);
   } catch (err) {
-    console.error(`[evaltrace] cannot start: ${err instanceof ConfigError ? err.message : String((err as Error)?.message ?? err)}`);
+    log.error(`cannot start: ${err instanceof ConfigError ? err.message : String((err as Error)?.message ?? err)}`);
     process.exit(1);
   }
   const env = options.env ?? process.env;
   const mode = collector.store.kind === 'embedded' ? `embedded ClickHouse in ${options.dataDir ?? env.EVALTRACE_DATA_DIR ?? './.evaltrace/data'}` : 'ClickHouse server';
   const grpc = collector.grpcPort === null ? '' : `, OTLP/gRPC on port ${collector.grpcPort}`;
-  console.log(`[evaltrace] collector listening on ${collector.url}${grpc} (${mode}); dashboard at ${collector.url}/`);
+  log.info(`collector listening on ${collector.url}${grpc} (${mode}); dashboard at ${collector.url}/`);
   stopOnSignals(collector);
   return collector;
 }
@@ -28,11 +29,11 @@ export function stopOnSignals(collector: RunningCollector): void {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[evaltrace] ${signal}: finishing in-flight requests`);
+    log.info(`${signal}: finishing in-flight requests`);
     collector.close().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error('[evaltrace] shutdown failed:', err);
+        log.error('shutdown failed:', err);
         process.exit(1);
       },
     );

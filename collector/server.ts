@@ -5,6 +5,7 @@ import { type Config, loadConfig } from './config.js';
 import { type GrpcReceiver, startGrpcReceiver } from './grpc/receiver.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
+import { log } from './logger.js';
 
 export interface RunningCollector {
   url: string;
@@ -70,7 +71,7 @@ async function startGrpc(app: App, config: Config): Promise<GrpcReceiver | null>
   } catch (err) {
     const why = `cannot listen on port ${config.grpc.port} (${(err as Error).message}); set EVALTRACE_GRPC_PORT to a free port, or off`;
     if (config.grpc.required) throw new Error(`OTLP/gRPC: ${why}`, { cause: err });
-    console.warn(`[evaltrace] OTLP/gRPC off: ${why}`);
+    log.warn(`OTLP/gRPC off: ${why}`);
     return null;
   }
 }

@@ -18,6 +18,7 @@ import { RESOLVED_COLUMNS, resolveSql } from '../query/traces-sql.js';
 import type { Store } from '../store/types.js';
 import { Heartbeats } from './heartbeats.js';
 import { type CompactionPolicy, DEFAULT_COMPACTION } from './policy.js';
+import { log } from '../logger.js';
 
 /**
  * A compaction groups the rollup a slice of trace ids at a time, about this
@@ -65,7 +66,7 @@ export class Compactor {
     private readonly store: Store,
     private readonly policy: CompactionPolicy = DEFAULT_COMPACTION,
     private readonly onCompacted: (c: Compaction) => void = () => undefined,
-    private readonly onError: (err: unknown) => void = (err) => console.error(`[evaltrace] compaction failed: ${(err as Error).message}`),
+    private readonly onError: (err: unknown) => void = (err) => log.error(`compaction failed: ${(err as Error).message}`),
   ) {
     this.heartbeats = new Heartbeats(store, policy.heartbeatMs, policy.staleMs, onError);
   }

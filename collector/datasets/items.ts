@@ -6,7 +6,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { canonicalJson, shortHash } from '../canonical-json.js';
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 
 export const NAME_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 export const MAX_ITEMS = 100_000;
@@ -38,14 +38,14 @@ export interface StoredItemRow {
 
 /** The stored rows of an upload, with its content hash. Duplicate ids are the caller's mistake. */
 export function normalizeItems(items: readonly ItemInput[]): { rows: StoredItemRow[]; contentHash: string } {
-  if (items.length > MAX_ITEMS) throw new HttpError(413, 'too_many_items', `a version holds at most ${MAX_ITEMS} items; got ${items.length}`);
+  if (items.length > MAX_ITEMS) throw new DomainError('too_large', 'too_many_items', `a version holds at most ${MAX_ITEMS} items; got ${items.length}`);
   const seen = new Set<string>();
   const rows = items.map((item, position) => {
     const input = canonicalJson(item.input);
     const itemId = item.id === undefined ? `h${shortHash(input)}` : String(item.id);
     if (seen.has(itemId)) {
       const what = item.id === undefined ? `items ${itemId} (no id: named by the hash of an input that another item has too)` : `id ${JSON.stringify(itemId)}`;
-      throw new HttpError(400, 'duplicate_item', `item ${position}: duplicate ${what}; every item of a version needs its own id`);
+      throw new DomainError('invalid', 'duplicate_item', `item ${position}: duplicate ${what}; every item of a version needs its own id`);
     }
     seen.add(itemId);
     const expected = item.expected === undefined ? '' : canonicalJson(item.expected);

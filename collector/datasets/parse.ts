@@ -3,10 +3,10 @@
  * per line), or CSV (header row; `id`, `input`, `expected` columns, every
  * other column into metadata; cells are kept as text).
  */
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { type ItemInput, ItemSchema } from './items.js';
 
-const bad = (message: string) => new HttpError(400, 'invalid_dataset', message);
+const bad = (message: string) => new DomainError('invalid', 'invalid_dataset', message);
 
 function item(value: unknown, where: string): ItemInput {
   const parsed = ItemSchema.safeParse(value);

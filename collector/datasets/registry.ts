@@ -3,7 +3,7 @@
  * a label naming one content for good; writing the same content again is a
  * no-op, and a label cannot move to other content.
  */
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { toClickHouseTime, nowMicros, toIso } from '../gates/clock.js';
 import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
@@ -74,8 +74,7 @@ export async function createVersion(
     const existing = (await store.query<VersionRow>(`${VERSIONS} AND dataset = {dataset:String} AND version = {version:String} LIMIT 1`, { project, dataset, version: versionId }))[0];
     if (existing) {
       if (existing.content_hash === contentHash) return { version: versionOf(existing), created: false };
-      throw new HttpError(
-        409,
+      throw new DomainError('conflict',
         'version_exists',
         `dataset ${dataset} already has version ${versionId} with content ${existing.content_hash}; this upload's content is ${contentHash}. Versions are immutable: use a new label, or none (the content hash is then the version)`,
       );

@@ -4,7 +4,7 @@
  * with den = 1, cost per success is Σcost / Σsuccess, and the p95 latency is
  * the 0.95 quantile of the observed nums.
  */
-import { badRequest } from '../errors.js';
+import { invalid } from '../errors.js';
 import { type Indices, quantile } from '../stats/index.js';
 import type { TraceFacts } from './evidence.js';
 import { BUILTIN_METRICS, type BuiltinMetric, type Rule } from './schemas.js';
@@ -103,7 +103,7 @@ function pickEvaluation(rule: Rule, kind: ScoreKind, sides: readonly (readonly T
   const names = new Set<string>();
   for (const traces of sides) for (const t of traces) for (const s of t.scores) if (scoreValue(kind, s) !== null) names.add(s.evaluation);
   if (names.size <= 1) return [...names][0] ?? null;
-  throw badRequest(
+  throw invalid(
     `rule ${rule.metric}: the traces carry ${names.size} evaluations (${[...names].sort().join(', ')}); name one with "evaluation"`,
     'invalid_request',
   );
@@ -114,7 +114,7 @@ function pickJudge(side: string, evaluation: string, kind: ScoreKind, traces: re
   const judges = new Set<string>();
   for (const t of traces) for (const s of t.scores) if (s.evaluation === evaluation && scoreValue(kind, s) !== null) judges.add(s.judge);
   if (judges.size <= 1) return [...judges][0] ?? null;
-  throw badRequest(
+  throw invalid(
     `the ${side} traces carry evaluation "${evaluation}" from ${judges.size} judge versions (${[...judges].sort().join(', ')}); ` +
       `name judge and judge_version in ${side}`,
     'invalid_request',

@@ -8,11 +8,12 @@
 import { type sendUnaryData, Server, type ServerUnaryCall, ServerCredentials, type ServiceDefinition, status } from '@grpc/grpc-js';
 import type { Admission } from '../admission.js';
 import { projectResolver } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import type { IngestResult, IngestService } from '../ingest/service.js';
 import type { Metrics } from '../metrics.js';
 import { encodeExportResponse, type Signal } from '../otlp/response.js';
 import { grpcFailure } from './status.js';
+import { log } from '../logger.js';
 
 export const PATHS: Record<Signal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
@@ -52,7 +53,7 @@ export async function startGrpcReceiver(o: GrpcReceiverOptions): Promise<GrpcRec
     // Checked on the message as received and again while inflating it: a compressed bomb stops at the limit.
     'grpc.max_receive_message_length': Math.max(ingest.limits.maxBodyBytes, ingest.limits.maxDecompressedBytes),
   });
-  const logInternal = (err: unknown) => console.error(`[evaltrace] error on OTLP/gRPC export: ${String((err as Error)?.message ?? err).slice(0, 500)}`);
+  const logInternal = (err: unknown) => log.error(`error on OTLP/gRPC export: ${String((err as Error)?.message ?? err).slice(0, 500)}`);
 
   const handler =
     (signal: Signal, run: (body: Buffer, project: string) => Promise<IngestResult>) =>
@@ -62,8 +63,8 @@ export async function startGrpcReceiver(o: GrpcReceiverOptions): Promise<GrpcRec
       try {
         const authorization = call.metadata.get('authorization')[0];
         const project = resolve(typeof authorization === 'string' ? authorization : undefined);
-        if (project === null) throw new HttpError(401, 'unauthorized', 'missing or invalid API key (metadata authorization: Bearer <key>)');
-        if (!admission.tryEnter()) throw new HttpError(429, 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
+        if (project === null) throw new DomainError('unauthenticated', 'unauthorized', 'missing or invalid API key (metadata authorization: Bearer <key>)');
+        if (!admission.tryEnter()) throw new DomainError('overloaded', 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
         try {
           metrics.bytesReceived.inc({ signal }, call.request.length);
           const result = await run(call.request, project);

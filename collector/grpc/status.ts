@@ -1,5 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { HttpError, StoreError } from '../errors.js';
+import { DomainError } from '../errors.js';
+import { StoreError } from '../store/errors.js';
 import { RetryInfo, RpcStatus } from '../otlp/proto.js';
 
 export interface GrpcFailure {
@@ -30,11 +31,11 @@ function retryLater(code: status, details: string, seconds: number): GrpcFailure
  * queue or a failing store UNAVAILABLE, both with a retry delay.
  */
 export function grpcFailure(err: unknown, onInternal: (err: unknown) => void): GrpcFailure {
-  if (err instanceof HttpError) {
-    if (err.status === 401) return { code: status.UNAUTHENTICATED, details: err.message };
-    if (err.status === 429) return retryLater(status.RESOURCE_EXHAUSTED, err.message, err.retryAfterSeconds ?? 1);
-    if (err.status === 503) return retryLater(status.UNAVAILABLE, err.message, err.retryAfterSeconds ?? 1);
-    if (err.status < 500) return { code: status.INVALID_ARGUMENT, details: err.message };
+  if (err instanceof DomainError) {
+    if (err.kind === 'unauthenticated') return { code: status.UNAUTHENTICATED, details: err.message };
+    if (err.kind === 'overloaded') return retryLater(status.RESOURCE_EXHAUSTED, err.message, err.retryAfterSeconds ?? 1);
+    if (err.kind === 'unavailable') return retryLater(status.UNAVAILABLE, err.message, err.retryAfterSeconds ?? 1);
+    return { code: status.INVALID_ARGUMENT, details: err.message };
   }
   if (err instanceof StoreError) {
     onInternal(err);

@@ -1,4 +1,4 @@
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 
 interface Waiter {
   resolve: () => void;
@@ -29,7 +29,7 @@ export class GroupCommitter<T> {
   add(rows: readonly T[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     if (this.pending.length > 0 && this.pending.length + rows.length > this.maxPendingRows) {
-      return Promise.reject(new HttpError(503, 'overloaded', 'ingest queue is full, retry later', 1));
+      return Promise.reject(new DomainError('unavailable', 'overloaded', 'ingest queue is full, retry later', 1));
     }
     for (const r of rows) this.pending.push(r);
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));

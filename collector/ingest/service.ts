@@ -1,4 +1,4 @@
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
 import { createHash } from 'node:crypto';
@@ -77,7 +77,7 @@ export class IngestService {
   async ingestTraces(body: Uint8Array, encoding: Encoding, project: string): Promise<IngestResult> {
     const items = decodeTraces(body, encoding);
     if (items.length > this.limits.maxSpansPerRequest) {
-      throw new HttpError(413, 'too_many_spans', `request has ${items.length} spans; the limit is ${this.limits.maxSpansPerRequest}`);
+      throw new DomainError('too_large', 'too_many_spans', `request has ${items.length} spans; the limit is ${this.limits.maxSpansPerRequest}`);
     }
     const ctx = this.normalizeContext(project);
     const rejections = new Rejections();
@@ -107,7 +107,7 @@ export class IngestService {
   async ingestLogs(body: Uint8Array, encoding: Encoding, project: string): Promise<IngestResult> {
     const items = decodeLogs(body, encoding);
     if (items.length > this.limits.maxSpansPerRequest) {
-      throw new HttpError(413, 'too_many_records', `request has ${items.length} log records; the limit is ${this.limits.maxSpansPerRequest}`);
+      throw new DomainError('too_large', 'too_many_records', `request has ${items.length} log records; the limit is ${this.limits.maxSpansPerRequest}`);
     }
     const ctx = this.normalizeContext(project);
     const rejections = new Rejections();

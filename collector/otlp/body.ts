@@ -1,5 +1,5 @@
 import { createGunzip } from 'node:zlib';
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 
 export interface BodyLimits {
   maxBodyBytes: number;
@@ -18,7 +18,7 @@ export async function readBody(
 ): Promise<Buffer> {
   const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== '') {
-    throw new HttpError(415, 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported (use gzip or none)`);
+    throw new DomainError('unsupported_media_type', 'unsupported_encoding', `Content-Encoding "${encoding}" is not supported (use gzip or none)`);
   }
   const raw = await readLimited(stream, limits.maxBodyBytes);
   if (encoding !== 'gzip') return raw;
@@ -36,7 +36,7 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, max: numbe
     size += value.byteLength;
     if (size > max) {
       await reader.cancel().catch(() => undefined);
-      throw new HttpError(413, 'body_too_large', `request body exceeds ${max} bytes`);
+      throw new DomainError('too_large', 'body_too_large', `request body exceeds ${max} bytes`);
     }
     chunks.push(value);
   }
@@ -52,14 +52,14 @@ function gunzipLimited(input: Buffer, max: number): Promise<Buffer> {
       size += chunk.length;
       if (size > max) {
         gunzip.destroy();
-        reject(new HttpError(413, 'body_too_large', `decompressed body exceeds ${max} bytes`));
+        reject(new DomainError('too_large', 'body_too_large', `decompressed body exceeds ${max} bytes`));
         return;
       }
       chunks.push(chunk);
     });
     gunzip.on('end', () => resolve(Buffer.concat(chunks, size)));
     gunzip.on('error', (err) =>
-      reject(new HttpError(400, 'undecodable_body', `body is not valid gzip: ${err.message}`)),
+      reject(new DomainError('invalid', 'undecodable_body', `body is not valid gzip: ${err.message}`)),
     );
     gunzip.end(input);
   });

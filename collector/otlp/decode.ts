@@ -1,10 +1,10 @@
-import { badRequest } from '../errors.js';
+import { invalid } from '../errors.js';
 import { type AttrValue, type Attributes, type Malformed, type OtlpLogEnvelope, type OtlpScope, type OtlpSpanEnvelope, setOwn } from './model.js';
 import { ExportLogsServiceRequest, ExportTraceServiceRequest } from './proto.js';
 
 export type Encoding = 'protobuf' | 'json';
 
-/** Decodes an ExportTraceServiceRequest; throws a 400 HttpError when the body as a whole is unreadable. */
+/** Decodes an ExportTraceServiceRequest; throws an invalid DomainError when the body as a whole is unreadable. */
 export function decodeTraces(body: Uint8Array, encoding: Encoding): Array<OtlpSpanEnvelope | Malformed> {
   const request = encoding === 'protobuf' ? decodeProtobuf(ExportTraceServiceRequest, body) : parseJson(body);
   const out: Array<OtlpSpanEnvelope | Malformed> = [];
@@ -21,7 +21,7 @@ export function decodeTraces(body: Uint8Array, encoding: Encoding): Array<OtlpSp
   return out;
 }
 
-/** Decodes an ExportLogsServiceRequest; throws a 400 HttpError when the body as a whole is unreadable. */
+/** Decodes an ExportLogsServiceRequest; throws an invalid DomainError when the body as a whole is unreadable. */
 export function decodeLogs(body: Uint8Array, encoding: Encoding): Array<OtlpLogEnvelope | Malformed> {
   const request = encoding === 'protobuf' ? decodeProtobuf(ExportLogsServiceRequest, body) : parseJson(body);
   const out: Array<OtlpLogEnvelope | Malformed> = [];
@@ -62,7 +62,7 @@ function decodeProtobuf(type: ProtoType, body: Uint8Array): unknown {
   try {
     return type.decode(body);
   } catch (err) {
-    throw badRequest(`body is not a valid OTLP protobuf message: ${(err as Error).message}`, 'undecodable_body');
+    throw invalid(`body is not a valid OTLP protobuf message: ${(err as Error).message}`, 'undecodable_body');
   }
 }
 
@@ -71,9 +71,9 @@ function parseJson(body: Uint8Array): unknown {
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (err) {
-    throw badRequest(`body is not valid UTF-8 JSON: ${(err as Error).message}`, 'undecodable_body');
+    throw invalid(`body is not valid UTF-8 JSON: ${(err as Error).message}`, 'undecodable_body');
   }
-  if (!obj(parsed)) throw badRequest('OTLP JSON body must be an object', 'undecodable_body');
+  if (!obj(parsed)) throw invalid('OTLP JSON body must be an object', 'undecodable_body');
   return parsed;
 }
 
@@ -93,7 +93,7 @@ function field(o: Obj | undefined, ...names: string[]): unknown {
 function list(o: unknown, ...names: string[]): unknown[] {
   const v = field(obj(o), ...names);
   if (v === undefined) return [];
-  if (!Array.isArray(v)) throw badRequest(`"${names[0]}" must be an array`, 'undecodable_body');
+  if (!Array.isArray(v)) throw invalid(`"${names[0]}" must be an array`, 'undecodable_body');
   return v;
 }
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type TemplateMessage, templateVersion } from 'evaltrace/conventions';
-import { HttpError, notFound } from '../errors.js';
+import { DomainError, notFound } from '../errors.js';
 import { nowMicros, toClickHouseTime, toIso } from '../gates/clock.js';
 import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
@@ -196,7 +196,7 @@ interface Move {
 }
 
 function checkLabel(label: string): void {
-  if (label === LATEST) throw new HttpError(400, 'invalid_label', `label ${LATEST} always names the newest version and cannot be moved`);
+  if (label === LATEST) throw new DomainError('invalid', 'invalid_label', `label ${LATEST} always names the newest version and cannot be moved`);
 }
 
 /** Appends label moves after resolving each target; a move to the version a label already has is not written. */
@@ -210,7 +210,7 @@ async function appendMoves(store: Store, project: string, prompt: string, moves:
     checkLabel(m.label);
     const target = m.version === null ? null : (entry.versions.find((v) => v.version === m.version) ?? entry.versions.find((v) => v.content_hash === m.version) ?? null);
     if (m.version !== null && target === null) {
-      throw new HttpError(422, 'unknown_version', `prompt ${prompt} has no version ${m.version}; versions: ${entry.versions.map((v) => v.version).join(', ')}`);
+      throw new DomainError('unprocessable', 'unknown_version', `prompt ${prompt} has no version ${m.version}; versions: ${entry.versions.map((v) => v.version).join(', ')}`);
     }
     const previous = labels[m.label] ?? '';
     const to = target?.version ?? '';
@@ -252,7 +252,7 @@ export async function createPromptVersion(store: Store, project: string, prompt:
     const existing = (await loadVersionRows(store, project, prompt)).find((r) => r.version === id);
     if (existing && (existing.content_hash !== contentHash || existing.config !== config)) {
       const what = existing.content_hash !== contentHash ? `template ${existing.content_hash}; this one's is ${contentHash}` : 'another config';
-      throw new HttpError(409, 'version_exists', `prompt ${prompt} already has version ${id} with ${what}. Versions are immutable: name a new version, or none (the template's hash is then the version)`);
+      throw new DomainError('conflict', 'version_exists', `prompt ${prompt} already has version ${id} with ${what}. Versions are immutable: name a new version, or none (the template's hash is then the version)`);
     }
     if (!existing) {
       await store.insert('prompt_versions', [

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { invalid } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from './filters.js';
 import { type JudgeConclusion, type JudgedTriple, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
@@ -120,7 +120,7 @@ export async function compareJudges(store: Store, project: string, q: CompareJud
   const params: QueryParams = { project, judge: q.judge, judge_a: reference, v_a: q.a, v_b: q.b, cursor: allDisagreements ? '' : (q.cursor ?? '') };
   const tracesCte = `t AS (${tracesSql(q, params)})`;
   if (reference !== q.judge && q.evaluation === undefined) {
-    throw badRequest(`name the evaluation of judge ${q.judge} to align with ${reference} (evaluation=, and reference_evaluation= when ${reference}'s differs)`, 'invalid_request');
+    throw invalid(`name the evaluation of judge ${q.judge} to align with ${reference} (evaluation=, and reference_evaluation= when ${reference}'s differs)`, 'invalid_request');
   }
   const evaluation = q.evaluation ?? pickEvaluation(await sharedEvaluations(store, tracesCte, params, q.judge, [q.a, q.b]));
   const referenceEvaluation = q.reference_evaluation ?? evaluation;

@@ -3,7 +3,7 @@
  * with whole runs as the sides, and the items that got worse listed first
  * with both outputs.
  */
-import { HttpError, notFound } from '../errors.js';
+import { DomainError, notFound } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import type { JudgeFilter } from './filters.js';
 import { IN_RUNS, RUN_OF, tracesSql } from './filters.js';
@@ -74,8 +74,7 @@ export async function compareRuns(store: Store, project: string, q: CompareRunsP
   if (!a) throw notFound(`run ${q.a} not found`);
   if (!b) throw notFound(`run ${q.b} not found`);
   if (a.dataset !== b.dataset || a.dataset_version !== b.dataset_version) {
-    throw new HttpError(
-      409,
+    throw new DomainError('conflict',
       'dataset_mismatch',
       `run ${q.a} ran on dataset ${a.dataset}@${a.dataset_version} and run ${q.b} on ${b.dataset}@${b.dataset_version}: ` +
         'items of different dataset contents cannot be paired; compare runs of one dataset version',

@@ -6,7 +6,7 @@
  * traces labelled pass/fail by both is not ranked, and its numbers are null
  * with the reason, since a kappa from a handful of labels says little.
  */
-import { badRequest, notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { Interval, PassFailTable } from '../stats/index.js';
 import { compareJudges } from './compare-judges.js';
@@ -78,7 +78,7 @@ export async function judgeAlignment(store: Store, project: string, q: Alignment
   if (referenceVersions.length === 0) throw notFound(`judge ${q.reference} has no ${referenceEvaluation} evaluations in this project to align with`);
   const referenceVersion = q.reference_version ?? (referenceVersions.length === 1 ? referenceVersions[0]! : undefined);
   if (referenceVersion === undefined) {
-    throw badRequest(`judge ${q.reference} has several versions on ${referenceEvaluation} (${referenceVersions.join(', ')}): name one with reference_version=`, 'invalid_request');
+    throw invalid(`judge ${q.reference} has several versions on ${referenceEvaluation} (${referenceVersions.join(', ')}): name one with reference_version=`, 'invalid_request');
   }
   if (!referenceVersions.includes(referenceVersion)) throw notFound(`judge ${q.reference} has no version ${referenceVersion} on ${referenceEvaluation}; versions: ${referenceVersions.join(', ')}`);
   const versions = keys

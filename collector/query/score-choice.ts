@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { invalid } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, judgeWhere } from './filters.js';
 import { JUDGE_KEYS_SQL, SCORE_KEY } from './traces-sql.js';
@@ -43,9 +43,9 @@ export function pickScore(choices: ScoreChoice[], f: JudgeFilter): ScoreChoice |
   if (choices.length === 1) return choices[0]!;
   if (choices.length === 0) {
     if (f.judge === undefined && f.judge_version === undefined && f.evaluation === undefined) return null;
-    throw badRequest('no evaluation matches judge, judge_version and evaluation over the compared traces', 'invalid_request');
+    throw invalid('no evaluation matches judge, judge_version and evaluation over the compared traces', 'invalid_request');
   }
-  throw badRequest(
+  throw invalid(
     `the compared traces carry ${choices.length} scores; pick one with judge, judge_version and evaluation: ${choices.map(describe).join('; ')}`,
     'invalid_request',
   );
@@ -85,5 +85,5 @@ export async function sharedEvaluations(
 /** The evaluation name to compare judge versions on when the caller named none: the only shared one, else a 400 listing them. */
 export function pickEvaluation(shared: string[]): string | null {
   if (shared.length <= 1) return shared[0] ?? null;
-  throw badRequest(`both judge versions gave ${shared.length} evaluations; pick one with evaluation=${shared.join(' | evaluation=')}`, 'invalid_request');
+  throw invalid(`both judge versions gave ${shared.length} evaluations; pick one with evaluation=${shared.join(' | evaluation=')}`, 'invalid_request');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from '../errors.js';
+import { invalid } from '../errors.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from './filters.js';
@@ -92,7 +92,7 @@ export async function listTraces(
   let after = extra.where;
   const newest = page.order === 'newest';
   if (page.cursor) {
-    if (page.cursor.includes(':') !== newest) throw badRequest('cursor must be the next_cursor of a previous page in the same order', 'invalid_request');
+    if (page.cursor.includes(':') !== newest) throw invalid('cursor must be the next_cursor of a previous page in the same order', 'invalid_request');
     const [ns, id] = newest ? page.cursor.split(':') : [undefined, page.cursor];
     params.cursor = id!;
     if (newest) params.cursor_ns = ns!;

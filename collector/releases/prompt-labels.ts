@@ -28,8 +28,7 @@ export async function registeredVersion(store: Store, project: string, config: R
   const v = entry.versions.find((x) => x.version === config.prompt_version) ?? entry.versions.find((x) => x.content_hash === config.prompt_version);
   if (!v && unknown === 'skip') return null;
   if (!v) {
-    throw new LifecycleError(
-      422,
+    throw new LifecycleError('unprocessable',
       'unknown_prompt_version',
       `prompt ${config.prompt} is in the registry but has no version ${config.prompt_version} (versions: ${entry.versions.map((x) => x.version).join(', ')}); ` +
         `push it first (POST /api/prompts/${config.prompt}/versions) or name a registered version`,

@@ -50,7 +50,7 @@ export async function promoteRelease(
     const label = labelFor(to, body.prompt_label);
     const registered = label === null ? null : await registeredVersion(store, project, release.config);
     if (registered === null && typeof body.prompt_label === 'string') {
-      throw new LifecycleError(422, 'prompt_not_registered', `prompt_label ${body.prompt_label}: prompt ${release.config.prompt} is not in the prompt registry, so it has no labels to move`);
+      throw new LifecycleError('unprocessable', 'prompt_not_registered', `prompt_label ${body.prompt_label}: prompt ${release.config.prompt} is not in the prompt registry, so it has no labels to move`);
     }
     const approval = { approver: body.approver, gateDecisionId: body.gate_decision_id ?? null, override };
     const previous = to === 'production' ? (await loadReleases(store, project, { name })).filter((r) => r.stage === 'production') : [];
@@ -85,10 +85,10 @@ export async function rollbackRelease(
     const releases = await loadReleases(store, project, { name });
     const release = releases.find((r) => r.id === id)!;
     if (release.stage !== 'production') {
-      throw new LifecycleError(409, 'invalid_transition', `release ${id} is in ${release.stage}, not production, so there is nothing to roll back`);
+      throw new LifecycleError('conflict', 'invalid_transition', `release ${id} is in ${release.stage}, not production, so there is nothing to roll back`);
     }
     const found = await findRollbackCandidate(store, project, name, releases);
-    if (!found.candidate) throw new LifecycleError(409, 'no_rollback_candidate', `cannot roll back release ${id}: ${found.reason}`);
+    if (!found.candidate) throw new LifecycleError('conflict', 'no_rollback_candidate', `cannot roll back release ${id}: ${found.reason}`);
     const target = found.candidate.release;
     const registered = await registeredVersion(store, project, target.config, 'skip');
     await appendEvents(store, project, [

@@ -4,7 +4,7 @@ import type { AppEnv } from '../auth.js';
 import { DatasetNameSchema } from '../datasets/items.js';
 import { parseCsv, parseJsonBody, parseJsonLines, type Upload } from '../datasets/parse.js';
 import { createVersion, diffVersions, findVersion, listVersions, loadItems } from '../datasets/registry.js';
-import { HttpError, notFound } from '../errors.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Store } from '../store/types.js';
 import { DatasetListSchema, DiffQuery, DiffSchema, ItemsPage, NameParam, VersionItemsSchema, VersionListSchema, VersionParams } from './datasets-schemas.js';
 import { validationHook } from './openapi.js';
@@ -52,10 +52,10 @@ function readUpload(contentType: string, text: string, label: string | undefined
         : type === 'text/csv'
           ? { items: parseCsv(text) }
           : undefined;
-  if (!upload) throw new HttpError(415, 'unsupported_media_type', 'send items as application/json ({label?, items}), application/x-ndjson (one item per line) or text/csv');
-  if (label !== undefined && upload.label !== undefined && label !== upload.label) throw new HttpError(400, 'invalid_dataset', `?label=${label} and the body's label ${upload.label} differ`);
+  if (!upload) throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'send items as application/json ({label?, items}), application/x-ndjson (one item per line) or text/csv');
+  if (label !== undefined && upload.label !== undefined && label !== upload.label) throw new DomainError('invalid', 'invalid_dataset', `?label=${label} and the body's label ${upload.label} differ`);
   const chosen = label ?? upload.label;
-  if (chosen !== undefined && !DatasetNameSchema.safeParse(chosen).success) throw new HttpError(400, 'invalid_dataset', 'label must be 1–128 letters, digits, dots, dashes or underscores');
+  if (chosen !== undefined && !DatasetNameSchema.safeParse(chosen).success) throw new DomainError('invalid', 'invalid_dataset', 'label must be 1–128 letters, digits, dots, dashes or underscores');
   return { label: chosen, items: upload.items };
 }
 
@@ -65,10 +65,10 @@ export function datasetRoutes(store: Store): OpenAPIHono<AppEnv> {
   // Not an OpenAPI route: its body is JSON, JSON Lines or CSV, parsed and checked in datasets/parse.ts (docs/datasets.md).
   app.post(
     '/api/datasets/:name/versions',
-    bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: () => { throw new HttpError(413, 'body_too_large', `an upload is at most ${MAX_UPLOAD_BYTES} bytes`); } }),
+    bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: () => { throw new DomainError('too_large', 'body_too_large', `an upload is at most ${MAX_UPLOAD_BYTES} bytes`); } }),
     async (c) => {
       const name = c.req.param('name');
-      if (!DatasetNameSchema.safeParse(name).success) throw new HttpError(400, 'invalid_dataset', `dataset name ${JSON.stringify(name.slice(0, 140))}: must be 1–128 letters, digits, dots, dashes or underscores`);
+      if (!DatasetNameSchema.safeParse(name).success) throw new DomainError('invalid', 'invalid_dataset', `dataset name ${JSON.stringify(name.slice(0, 140))}: must be 1–128 letters, digits, dots, dashes or underscores`);
       const upload = readUpload(c.req.header('content-type') ?? '', await c.req.text(), c.req.query('label'));
       const { version, created } = await createVersion(store, c.get('project'), name, upload);
       return c.json({ ...version, created }, created ? 201 : 200);

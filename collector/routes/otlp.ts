@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../auth.js';
-import { HttpError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import type { IngestResult, IngestService } from '../ingest/service.js';
 import type { Metrics } from '../metrics.js';
 import { readBody } from '../otlp/body.js';
@@ -17,7 +17,7 @@ function encodingOf(contentType: string | undefined): { encoding: Encoding; mime
   const mime = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   const encoding = CONTENT_TYPES[mime];
   if (!encoding) {
-    throw new HttpError(415, 'unsupported_media_type', `Content-Type "${mime}" is not supported; use application/x-protobuf or application/json`);
+    throw new DomainError('unsupported_media_type', 'unsupported_media_type', `Content-Type "${mime}" is not supported; use application/x-protobuf or application/json`);
   }
   return { encoding, mime };
 }
@@ -37,7 +37,7 @@ export function otlpRoutes(ingest: IngestService, metrics: Metrics): Hono<AppEnv
       const { encoding, mime } = encodingOf(c.req.header('content-type'));
       const declared = Number(c.req.header('content-length'));
       if (Number.isFinite(declared) && declared > ingest.limits.maxBodyBytes) {
-        throw new HttpError(413, 'body_too_large', `request body exceeds ${ingest.limits.maxBodyBytes} bytes`);
+        throw new DomainError('too_large', 'body_too_large', `request body exceeds ${ingest.limits.maxBodyBytes} bytes`);
       }
       const body = await readBody(c.req.raw.body, c.req.header('content-encoding'), ingest.limits);
       metrics.bytesReceived.inc({ signal }, body.length);

@@ -5,8 +5,8 @@ import { ErrorResponse } from './api-schemas.js';
 export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
 
 /** The 400 (described per route file), 401 and 503 that any API route may answer. */
-export const commonErrors = (badRequest: string) => ({
-  400: errorResponse(badRequest),
+export const commonErrors = (invalid: string) => ({
+  400: errorResponse(invalid),
   401: errorResponse('missing or invalid API key (when EVALTRACE_API_KEYS is set)'),
   503: errorResponse('the store could not answer; retry later'),
 });

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
-import { badRequest, type HttpError } from '../errors.js';
+import { invalid, type DomainError } from '../errors.js';
 
 /** Parses a request's query string with a zod schema; a bad or unknown parameter is a 400 naming it. */
 export function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.infer<S> {
@@ -12,7 +12,7 @@ export async function parseJsonBody<S extends z.ZodType>(schema: S, c: Context):
   try {
     body = await c.req.json();
   } catch {
-    throw badRequest('request body must be valid JSON', 'invalid_json');
+    throw invalid('request body must be valid JSON', 'invalid_json');
   }
   return parseWith(schema, body, 'field');
 }
@@ -24,10 +24,10 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what: 
 }
 
 /** The 400 for a failed parse, naming the bad or unknown parameter (also used by OpenAPI route validation). */
-export function invalidRequest(error: z.ZodError, what: string): HttpError {
+export function invalidRequest(error: z.ZodError, what: string): DomainError {
   const issue = error.issues[0];
   const path = issue?.path.join('.') ?? '';
   const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? issue.keys.join(', ') : '';
   const subject = keys ? `unknown ${what} ${keys}` : path ? `${what} "${path}": ${issue?.message}` : `${issue?.message}`;
-  return badRequest(subject, 'invalid_request');
+  return invalid(subject, 'invalid_request');
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'chdb';
-import { StoreError } from '../errors.js';
+import { StoreError } from './errors.js';
 import { SINGLE_NODE } from './cluster.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';

@@ -1,6 +1,6 @@
 import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
 import type { Config } from '../config.js';
-import { StoreError } from '../errors.js';
+import { StoreError } from './errors.js';
 import {
   classifyFailure,
   DEFAULT_RETRY,
@@ -13,6 +13,7 @@ import {
 import { clusterLayout, SINGLE_NODE, type StoreLayout } from './cluster.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';
+import { log } from '../logger.js';
 
 export interface ClickHouseStoreOptions {
   connection: NonNullable<Config['clickhouse']>;
@@ -155,7 +156,7 @@ export class ClickHouseStore implements Store {
     const onRetry =
       this.options.onRetry ??
       ((e: RetryEvent) =>
-        console.warn(`[evaltrace] ${this.where}: ${operation} failed (${describe(e.error)}); retry ${e.attempt} in ${e.delayMs} ms`));
+        log.warn(`${this.where}: ${operation} failed (${describe(e.error)}); retry ${e.attempt} in ${e.delayMs} ms`));
     try {
       return await withRetry(op, retryable, this.policy, (e) => onRetry({ ...e, operation }));
     } catch (err) {

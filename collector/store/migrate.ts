@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { StoreError } from '../errors.js';
+import { StoreError } from './errors.js';
 import { rebuildViews } from './rebuild.js';
 import type { Store } from './types.js';
 

@@ -4,6 +4,7 @@ import { ClickHouseStore } from './clickhouse.js';
 import { migrate } from './migrate.js';
 import { rebuildViews } from './rebuild.js';
 import type { Store } from './types.js';
+import { log } from '../logger.js';
 
 /**
  * The embedded engine's allocator (jemalloc) keeps one arena per CPU, each
@@ -30,7 +31,7 @@ export async function openStore(config: Pick<Config, 'dataDir' | 'clickhouse'>):
   try {
     await migrate(store);
     if (embedded?.uncleanShutdown) {
-      console.error('[evaltrace] the previous process did not shut down cleanly: rebuilding the rollups from stored spans');
+      log.error('the previous process did not shut down cleanly: rebuilding the rollups from stored spans');
       await rebuildViews(store);
     }
   } catch (err) {

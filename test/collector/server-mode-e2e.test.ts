@@ -1,5 +1,6 @@
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Logger, setLogger } from '../../collector/logger.js';
 import { type RunningCollector, startCollector } from '../../collector/server.js';
 import { type FakeClickHouse, startFakeClickHouse } from '../helpers/clickhouse-http.js';
 import { getJson } from '../helpers/collector.js';
@@ -62,11 +63,16 @@ describe('server mode: OTLP ingest through @clickhouse/client into /api/triples'
     expect(inserts.every((r) => r.database === DATABASE)).toBe(true);
   });
 
-  it('says it is ready on the server store, and answers 503 with Retry-After while ClickHouse keeps failing', async () => {
+  it('says it is ready on the server store, and answers 503 with Retry-After while ClickHouse keeps failing, telling the operator through the logger', async () => {
     expect((await getJson(collector, '/readyz')).body).toEqual({ status: 'ready', store: 'server' });
+    const lines: string[] = [];
+    const capture: Logger = { info: (m) => lines.push(`info ${m}`), warn: (m) => lines.push(`warn ${m}`), error: (m) => lines.push(`error ${m}`) };
+    const before = setLogger(capture);
     // The triples query's attempts (it reads value_names), not the heartbeats and compaction checks that run on their own timers.
     fake.failNext(5, { kind: 'reset' }, /value_names/);
-    const res = await fetch(`${collector.url}/api/triples`);
+    const res = await fetch(`${collector.url}/api/triples`).finally(() => setLogger(before));
+    expect(lines.filter((l) => /^warn .*failed .*; retry \d+ in \d+ ms$/.test(l)).length).toBeGreaterThan(0);
+    expect(lines).toContainEqual(expect.stringMatching(/^error store error on GET \/api\/triples: /));
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).not.toBeNull();
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('store_unavailable');

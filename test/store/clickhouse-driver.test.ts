@@ -1,7 +1,7 @@
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EvaluationRow, SpanRow } from '../../collector/ingest/rows.js';
-import { StoreError } from '../../collector/errors.js';
+import { StoreError } from '../../collector/store/errors.js';
 import type { RetryEvent } from '../../collector/store/clickhouse-retry.js';
 import { ClickHouseStore, type ClickHouseStoreOptions } from '../../collector/store/clickhouse.js';
 import { loadMigrations, migrate } from '../../collector/store/migrate.js';
