@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { type CompactionPolicy, DEFAULT_COMPACTION } from './compaction/policy.js';
 import { DEFAULT_MIN_N, type MinimumN } from './stats/caution.js';
+import type { StoreOptions } from './store/options.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -37,12 +38,9 @@ const EnvSchema = z.object({
   EVALTRACE_MIN_N_BOOTSTRAP: int(DEFAULT_MIN_N.bootstrap),
 });
 
-export interface Config {
+export interface Config extends StoreOptions {
   port: number;
   host: string;
-  dataDir: string;
-  /** `cluster`: the ClickHouse cluster the schema is spread over (store/cluster.ts); unset on one node. */
-  clickhouse?: { url: string; user: string; password: string; database: string; timeoutMs: number; cluster?: string };
   /** key → project; null when auth is off (single open project "default"). */
   apiKeys: Map<string, string> | null;
   limits: Limits;

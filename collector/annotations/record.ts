@@ -9,7 +9,7 @@ import { z } from '@hono/zod-openapi';
 import { isPassLabel } from 'evaltrace/conventions';
 import { notFound } from '../errors.js';
 import type { IngestService } from '../ingest/service.js';
-import { SCORE_KEY } from '../query/traces-sql.js';
+import { SCORE_KEY } from '../sql/traces.js';
 import type { QueryParams, Store } from '../store/types.js';
 
 export const HUMAN_JUDGE = 'human';

@@ -14,7 +14,7 @@
  * rollup instead. Of several collectors on one store, the live one with the
  * smallest id compacts on its own; the others only beat.
  */
-import { RESOLVED_COLUMNS, resolveSql } from '../query/traces-sql.js';
+import { RESOLVED_COLUMNS, resolveSql } from '../sql/traces.js';
 import type { Store } from '../store/types.js';
 import { Heartbeats } from './heartbeats.js';
 import { type CompactionPolicy, DEFAULT_COMPACTION } from './policy.js';

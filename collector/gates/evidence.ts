@@ -4,8 +4,8 @@
  * filters admit. Reduction to per-example values happens in JS because the
  * statistics (paired tests, bootstrap) need the individual items.
  */
-import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from '../query/filters.js';
-import { LATEST_SCORES_SQL } from '../query/traces-sql.js';
+import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from '../sql/filters.js';
+import { LATEST_SCORES_SQL } from '../sql/traces.js';
 import type { QueryParams, Store } from '../store/types.js';
 
 /** One evaluation's latest result on a trace, from one judge version. */

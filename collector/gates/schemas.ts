@@ -4,7 +4,7 @@
  * them, so the three cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
-import { TraceFilterSchema } from '../query/filters.js';
+import { TraceFilterSchema } from '../sql/filters.js';
 
 const name = z.string().min(1).max(512);
 

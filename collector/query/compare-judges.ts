@@ -1,10 +1,10 @@
 import { invalid } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
-import { type TraceFilter, tracesSql } from './filters.js';
+import { type TraceFilter, tracesSql } from '../sql/filters.js';
 import { type JudgeConclusion, type JudgedTriple, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
 import { pickEvaluation, sharedEvaluations } from './score-choice.js';
 import { cohenKappa, finiteOrNull, type Interval, pairedTTestFromSummary, type PassFailTable } from '../stats/index.js';
-import { DECODE, HAS_SCORE, LATEST_EVALUATIONS_SQL, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF, traceSummarySql } from './traces-sql.js';
+import { DECODE, HAS_SCORE, LATEST_EVALUATIONS_SQL, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF, traceSummarySql } from '../sql/traces.js';
 
 export interface CompareJudgesParams extends TraceFilter {
   judge: string;

@@ -1,5 +1,5 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, type TraceFilter, tracesSql } from './filters.js';
+import { type JudgeFilter, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { exampleRow, type ExampleRow, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
 import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
 

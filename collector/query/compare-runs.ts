@@ -5,8 +5,8 @@
  */
 import { DomainError, notFound } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
-import type { JudgeFilter } from './filters.js';
-import { IN_RUNS, RUN_OF, tracesSql } from './filters.js';
+import type { JudgeFilter } from '../sql/filters.js';
+import { IN_RUNS, RUN_OF, tracesSql } from '../sql/filters.js';
 import { pairedPassRate, type PairedPassRate } from '../stats/index.js';
 import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
 import type { Coverage } from './coverage.js';

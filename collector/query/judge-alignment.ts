@@ -10,7 +10,7 @@ import { invalid, notFound } from '../errors.js';
 import type { Store } from '../store/types.js';
 import type { Interval, PassFailTable } from '../stats/index.js';
 import { compareJudges } from './compare-judges.js';
-import type { TraceFilter } from './filters.js';
+import type { TraceFilter } from '../sql/filters.js';
 
 export const DEFAULT_MIN_LABELS = 10;
 

@@ -13,7 +13,7 @@ import {
   type PairedPassRate,
   pairedPassRate,
 } from '../stats/index.js';
-import { DECODE, HAS_SCORE, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF } from './traces-sql.js';
+import { DECODE, HAS_SCORE, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF } from '../sql/traces.js';
 
 export interface PairedComparison extends Omit<PairedMeans, 'n_pairs'> {
   n_traces_a: number;

@@ -1,5 +1,5 @@
 import type { Store } from '../store/types.js';
-import type { JudgeFilter, TraceFilter } from './filters.js';
+import type { JudgeFilter, TraceFilter } from '../sql/filters.js';
 import { type Interval, wilsonCI95 } from '../stats/index.js';
 import { type Triple, triples } from './triples.js';
 

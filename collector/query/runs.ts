@@ -9,9 +9,9 @@ import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type Coverage, coverage } from './coverage.js';
 import { type Envelope, envelopeOfTraces } from './envelope.js';
-import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from './filters.js';
+import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { traceContent } from './traces.js';
-import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from './traces-sql.js';
+import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
 import { type GroupStats, type Grouping, groupStats, nsToIso } from './triples.js';
 
 export interface RunFilter extends TraceFilter, JudgeFilter {

@@ -1,7 +1,7 @@
 import { invalid } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, judgeWhere } from './filters.js';
-import { JUDGE_KEYS_SQL, SCORE_KEY } from './traces-sql.js';
+import { type JudgeFilter, judgeWhere } from '../sql/filters.js';
+import { JUDGE_KEYS_SQL, SCORE_KEY } from '../sql/traces.js';
 
 /** The score a comparison reads: one evaluation name of one judge version. */
 export interface ScoreChoice {

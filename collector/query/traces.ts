@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
-import { type TraceFilter, tracesSql } from './filters.js';
+import { type TraceFilter, tracesSql } from '../sql/filters.js';
 import { finiteOrNull } from '../stats/index.js';
-import { TRACE_CONTENT_SQL, traceSummarySql } from './traces-sql.js';
+import { TRACE_CONTENT_SQL, traceSummarySql } from '../sql/traces.js';
 import { nsToIso } from './triples.js';
 
 export const ListingSchema = z.object({

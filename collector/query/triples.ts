@@ -1,7 +1,7 @@
 import type { QueryParams, Store } from '../store/types.js';
-import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from './filters.js';
+import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { ciFromSummary, finiteOrNull } from '../stats/index.js';
-import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, NAMES_WITH, PASS_CODE, SCORE_KEY, SCORE_OF, type SummarySource } from './traces-sql.js';
+import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, NAMES_WITH, PASS_CODE, SCORE_KEY, SCORE_OF, type SummarySource } from '../sql/traces.js';
 
 export interface JudgeScore {
   judge: string;

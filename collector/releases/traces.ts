@@ -1,6 +1,6 @@
 /** A release's traces: the task traces its configuration names. */
-import type { TraceFilter } from '../query/filters.js';
-import { tracesSql } from '../query/filters.js';
+import type { TraceFilter } from '../sql/filters.js';
+import { tracesSql } from '../sql/filters.js';
 import type { QueryParams, Store } from '../store/types.js';
 import type { ReleaseConfig } from './schemas.js';
 

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { AnnotationSchema, recordAnnotation, unlabelled } from '../annotations/record.js';
 import type { AppEnv } from '../auth.js';
 import type { IngestService } from '../ingest/service.js';
-import { TraceFilterSchema } from '../query/filters.js';
+import { TraceFilterSchema } from '../sql/filters.js';
 import { ListingSchema, listTraces } from '../query/traces.js';
 import type { Store } from '../store/types.js';
 import { TraceListResponse } from './api-schemas.js';

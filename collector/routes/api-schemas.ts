@@ -4,7 +4,7 @@
  * document cannot drift from what the endpoints accept and return.
  */
 import { z } from '@hono/zod-openapi';
-import { JudgeFilterSchema, TraceFilterSchema } from '../query/filters.js';
+import { JudgeFilterSchema, TraceFilterSchema } from '../sql/filters.js';
 import { ListingSchema } from '../query/traces.js';
 
 const name = z.string().min(1).max(512);

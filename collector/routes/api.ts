@@ -14,7 +14,7 @@ import {
   type FlatRecord,
   render,
   tripleRecords,
-} from '../query/export.js';
+} from './export.js';
 import { promptReport } from '../query/prompts.js';
 import { getTrace, listTraces } from '../query/traces.js';
 import { triples } from '../query/triples.js';

@@ -1,6 +1,6 @@
 /** Request and response schemas of the runs API (GET /api/runs, /api/runs/{id}, /api/compare/runs). */
 import { z } from '@hono/zod-openapi';
-import { JudgeFilterSchema, TraceFilterSchema } from '../query/filters.js';
+import { JudgeFilterSchema, TraceFilterSchema } from '../sql/filters.js';
 import { GroupStats, JudgeScore, num, PairedComparisonShape, PairedPassRate, ScoreChoice } from './api-schemas.js';
 
 const name = z.string().min(1).max(512);

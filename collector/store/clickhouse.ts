@@ -1,5 +1,4 @@
 import { type ClickHouseClient, ClickHouseError, ClickHouseLogLevel, type ClickHouseSettings, createClient } from '@clickhouse/client';
-import type { Config } from '../config.js';
 import { StoreError } from './errors.js';
 import {
   classifyFailure,
@@ -14,9 +13,10 @@ import { clusterLayout, SINGLE_NODE, type StoreLayout } from './cluster.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';
 import { log } from '../logger.js';
+import type { ClickHouseConnection } from './options.js';
 
 export interface ClickHouseStoreOptions {
-  connection: NonNullable<Config['clickhouse']>;
+  connection: ClickHouseConnection;
   retry?: Partial<RetryPolicy>;
   /** Told about each retry; defaults to a one-line warning on stderr. */
   onRetry?: (e: RetryEvent & { operation: string }) => void;

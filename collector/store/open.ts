@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
-import type { Config } from '../config.js';
 import { ClickHouseStore } from './clickhouse.js';
 import { migrate } from './migrate.js';
 import { rebuildViews } from './rebuild.js';
 import type { Store } from './types.js';
 import { log } from '../logger.js';
+import type { StoreOptions } from './options.js';
 
 /**
  * The embedded engine's allocator (jemalloc) keeps one arena per CPU, each
@@ -23,7 +23,7 @@ const SMALL_MACHINE_ALLOCATOR_CONF = 'percpu_arena:disabled,narenas:1';
  * Opens the configured driver (server when EVALTRACE_CLICKHOUSE_URL is set, else embedded), migrates it,
  * and after an unclean shutdown of the embedded store rebuilds the rollups (see rebuild.ts).
  */
-export async function openStore(config: Pick<Config, 'dataDir' | 'clickhouse'>): Promise<Store> {
+export async function openStore(config: StoreOptions): Promise<Store> {
   if (!config.clickhouse && availableParallelism() <= SMALL_MACHINE_CPUS) process.env.JE_MALLOC_CONF ??= SMALL_MACHINE_ALLOCATOR_CONF;
   // Loaded only when used: the embedded engine is a large native library that server mode never needs.
   const embedded = config.clickhouse ? null : new (await import('./chdb.js')).ChdbStore(config.dataDir);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileName, flatten, toCsv, toJsonl } from '../../collector/query/export.js';
+import { fileName, flatten, toCsv, toJsonl } from '../../collector/routes/export.js';
 
 describe('CSV and JSONL rendering', () => {
   it('flattens nested objects into prefixed columns and intervals into _low / _high', () => {

@@ -4,9 +4,9 @@
  * prefixed columns (cost_per_task_mean_delta) and a [low, high] interval
  * becomes two columns (ci95_low, ci95_high).
  */
-import type { PromptComparison } from './compare-prompts.js';
-import type { JudgeComparison } from './compare-judges.js';
-import type { Triple } from './triples.js';
+import type { PromptComparison } from '../query/compare-prompts.js';
+import type { JudgeComparison } from '../query/compare-judges.js';
+import type { Triple } from '../query/triples.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 export type Cell = string | number | boolean | null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { QueryParams } from '../store/types.js';
-import { CODE_OF, MODEL_CODE, PRESENT_CODE, SOURCES, type SummarySource, traceSummarySql } from './traces-sql.js';
+import { CODE_OF, MODEL_CODE, PRESENT_CODE, SOURCES, type SummarySource, traceSummarySql } from './traces.js';
 
 const name = z.string().min(1).max(512);
 
