@@ -8,6 +8,11 @@ export interface Limits {
   maxAttributesPerSpan: number;
   maxAttributeValueLength: number;
   maxExplanationLength: number;
+  /** Characters of a span's or event's name. */
+  maxNameLength: number;
+  /** Events and links stored per span; evaluation events beyond them still become evaluations. */
+  maxEventsPerSpan: number;
+  maxLinksPerSpan: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -17,4 +22,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxAttributesPerSpan: 256,
   maxAttributeValueLength: 64 * 1024,
   maxExplanationLength: 16 * 1024,
+  maxNameLength: 1024,
+  maxEventsPerSpan: 128,
+  maxLinksPerSpan: 128,
 };

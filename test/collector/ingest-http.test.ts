@@ -16,6 +16,9 @@ describe('POST /v1/traces over HTTP', () => {
         maxAttributesPerSpan: 64,
         maxAttributeValueLength: 1024,
         maxExplanationLength: 256,
+        maxNameLength: 64,
+        maxEventsPerSpan: 3,
+        maxLinksPerSpan: 2,
       },
     });
   });
@@ -216,6 +219,27 @@ describe('POST /v1/traces over HTTP', () => {
     expect(v).toMatch(/…\[truncated 3976 chars\]$/);
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     expect(metrics).toMatch(/^evaltrace_truncations_total [1-9]/m);
+  });
+
+  it('keeps a span\'s name, events and links within their limits, and still reads evaluation events past the event limit', async () => {
+    const s = span({ name: 'n'.repeat(100), attrs: { 'evaltrace.dataset.name': 'bounded' } });
+    const other = span({});
+    const event = (name: string, attrs: Record<string, string | number> = {}) => ({
+      timeUnixNano: s.startTimeUnixNano,
+      name,
+      attributes: Object.entries(attrs).map(([key, v]) => ({ key, value: typeof v === 'number' ? { doubleValue: v } : { stringValue: v } })),
+    });
+    const verdict = (score: number) => event('gen_ai.evaluation.result', { 'gen_ai.evaluation.name': 'q', 'gen_ai.evaluation.score.value': score, 'evaltrace.judge.name': 'j', 'evaltrace.judge.version': '1' });
+    const body = { ...s, events: [event('e0'), event('e1'), event('x'.repeat(80)), verdict(0.25), verdict(0.75)], links: [0, 1, 2].map(() => ({ traceId: other.traceId, spanId: other.spanId })) };
+    expect((await postJson(c.url, request([body]))).status).toBe(200);
+    const { body: trace } = await getJson(c, `/api/traces/${s.traceId}`);
+    const stored = trace.spans[0];
+    expect(stored.name.startsWith('n'.repeat(64))).toBe(true);
+    expect(stored.name).toMatch(/…\[truncated 36 chars\]$/);
+    expect(stored.events.map((e: any) => e.name.slice(0, 2))).toEqual(['e0', 'e1', 'xx']);
+    expect(stored.events[2].name).toMatch(/…\[truncated 16 chars\]$/);
+    expect(stored.links).toHaveLength(2);
+    expect(trace.evaluations.map((e: any) => e.score).sort()).toEqual([0.25, 0.75]);
   });
 
   it('reports the process resident memory and the V8 heap in /metrics', async () => {
