@@ -1,16 +1,16 @@
 import { DomainError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
-import { createHash } from 'node:crypto';
-import { ATTR, EVALUATION_EVENT } from 'evaltrace/conventions';
+import { ATTR } from 'evaltrace/conventions';
 import { decodeLogs, decodeTraces, type Encoding } from '../otlp/decode.js';
 import type { OtlpLogRecord } from '../otlp/model.js';
 import type { Store } from '../store/types.js';
 import { GroupCommitter } from './batcher.js';
 import { newEvaluations, newSpans } from './dedup.js';
-import { evaluationRow, normalizeSpan, type NormalizeContext } from './normalize.js';
+import { hasContext, isEvaluationRecord, logEvaluation, type SpanRef } from './log-evaluation.js';
+import { normalizeSpan, type NormalizeContext } from './normalize.js';
 import type { EvaluationRow, SpanRow } from './rows.js';
-import { InvalidItem, spanId, text, timestamp, traceId } from './values.js';
+import { InvalidItem, text } from './values.js';
 
 export interface IngestResult {
   accepted: number;
@@ -112,10 +112,9 @@ export class IngestService {
     const ctx = this.normalizeContext(project);
     const rejections = new Rejections();
     const evaluations: EvaluationRow[] = [];
-    const isEvaluation = (r: OtlpLogRecord) => (r.eventName || text(r.attributes, ['event.name'])) === EVALUATION_EVENT;
     const byResponseId = await this.spansByResponseId(
       project,
-      items.flatMap((i) => ('record' in i && isEvaluation(i.record) && !hasContext(i.record) ? [i.record] : [])),
+      items.flatMap((i) => ('record' in i && isEvaluationRecord(i.record) && !hasContext(i.record) ? [i.record] : [])),
     );
     let ignored = 0;
     for (const item of items) {
@@ -124,28 +123,12 @@ export class IngestService {
         continue;
       }
       const r = item.record;
-      if (!isEvaluation(r)) {
+      if (!isEvaluationRecord(r)) {
         ignored += 1;
         continue;
       }
       try {
-        const target = logTarget(r, byResponseId);
-        const time = timestamp(r.timeNs !== '0' ? r.timeNs : r.observedNs, 'log time').toString();
-        const id = createHash('sha256')
-          .update(JSON.stringify([target, time, r.attributes]))
-          .digest('hex')
-          .slice(0, 48);
-        evaluations.push(
-          evaluationRow(ctx, r.attributes, {
-            evaluation_id: `log:${id}`,
-            target_trace_id: target.trace,
-            target_span_id: target.span,
-            evaluation_trace_id: '',
-            evaluation_span_id: '',
-            source: 'log',
-            time,
-          }),
-        );
+        evaluations.push(logEvaluation(ctx, r, byResponseId));
       } catch (err) {
         if (!(err instanceof InvalidItem)) throw err;
         rejections.add('log record', err.message);
@@ -178,23 +161,4 @@ export class IngestService {
   async idle(): Promise<void> {
     await Promise.all([this.spans.idle(), this.evaluations.idle()]);
   }
-}
-
-interface SpanRef {
-  trace: string;
-  span: string;
-}
-
-function hasContext(r: OtlpLogRecord): boolean {
-  return r.traceId !== '' && r.spanId !== '';
-}
-
-/** The evaluated span: the record's trace context, else the span whose gen_ai.response.id it names. */
-function logTarget(r: OtlpLogRecord, byResponseId: ReadonlyMap<string, SpanRef>): SpanRef {
-  if (hasContext(r)) return { trace: traceId(r.traceId), span: spanId(r.spanId) };
-  const responseId = text(r.attributes, [ATTR.responseId]);
-  if (responseId === '') throw new InvalidItem('evaluation event has no trace/span context and no gen_ai.response.id');
-  const hit = byResponseId.get(responseId);
-  if (!hit) throw new InvalidItem(`no span with gen_ai.response.id ${JSON.stringify(responseId.slice(0, 64))}`);
-  return hit;
 }
