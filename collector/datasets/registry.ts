@@ -4,7 +4,7 @@
  * no-op, and a label cannot move to other content.
  */
 import { DomainError } from '../errors.js';
-import { toClickHouseTime, nowMicros, toIso } from '../gates/clock.js';
+import { toClickHouseTime, nowMicros, toIso } from '../clock.js';
 import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
 import { type Item, type ItemInput, itemOf, normalizeItems, type StoredItemRow } from './items.js';

@@ -1,6 +1,6 @@
 /** Decision records: every gate evaluation, stored once and fetchable by id. */
 import type { Store } from '../store/types.js';
-import { toClickHouseTime, toIso } from './clock.js';
+import { toClickHouseTime, toIso } from '../clock.js';
 import type { Decision, DecisionList, DecisionRecord, GateResult } from './schemas.js';
 
 export async function saveDecision(store: Store, project: string, at: bigint, inputs: unknown, result: GateResult): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/types.js';
-import { nowMicros, toIso } from './clock.js';
+import { nowMicros, toIso } from '../clock.js';
 import { comparePaired, compareUnpaired } from './compare.js';
 import { saveDecision } from './decisions.js';
 import { groupByExample, loadEvidence, type TraceFacts, type Unit } from './evidence.js';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { type TemplateMessage, templateVersion } from 'evaltrace/conventions';
 import { DomainError, notFound } from '../errors.js';
-import { nowMicros, toClickHouseTime, toIso } from '../gates/clock.js';
+import { nowMicros, toClickHouseTime, toIso } from '../clock.js';
 import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
 

@@ -12,7 +12,8 @@ import { type Envelope, envelopeOfTraces } from './envelope.js';
 import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { traceContent } from './traces.js';
 import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
-import { type GroupStats, type Grouping, groupStats, nsToIso } from './triples.js';
+import { nsToIso } from '../clock.js';
+import { type GroupStats, type Grouping, groupStats } from './triples.js';
 
 export interface RunFilter extends TraceFilter, JudgeFilter {
   limit?: number;

@@ -5,7 +5,7 @@ import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from '../sql/filters.js';
 import { finiteOrNull } from '../stats/index.js';
 import { TRACE_CONTENT_SQL, traceSummarySql } from '../sql/traces.js';
-import { nsToIso } from './triples.js';
+import { nsToIso } from '../clock.js';
 
 export const ListingSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),

@@ -3,7 +3,7 @@
  * appended. A release's stage is the to_stage of its latest event.
  */
 import { randomUUID } from 'node:crypto';
-import { nowMicros, toClickHouseTime, toIso } from '../gates/clock.js';
+import { nowMicros, toClickHouseTime, toIso } from '../clock.js';
 import type { Store } from '../store/types.js';
 import type { Action, Release, ReleaseConfig, ReleaseEvent, Stage } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nsToIso } from '../../collector/query/triples.js';
+import { nsToIso } from '../../collector/clock.js';
 
 describe('nsToIso', () => {
   it('turns unix nanoseconds into ISO time, truncated to the millisecond', () => {

@@ -1,5 +1,6 @@
 /**
- * Times of decisions and release events, in microseconds. Strictly
+ * Times as the collector writes and answers them. Decisions, release events
+ * and registry versions are stamped in microseconds, strictly
  * increasing within the process, so events written in one call (supersede,
  * then promote) keep their order when sorted by time.
  */
@@ -20,4 +21,11 @@ export function toClickHouseTime(us: bigint): string {
 export function toIso(us: bigint | string): string {
   const v = BigInt(us);
   return `${new Date(Number(v / 1000n)).toISOString().slice(0, 19)}.${String(v % 1_000_000n).padStart(6, '0')}Z`;
+}
+
+/** Unix nanoseconds (an integer, as ClickHouse's JSON gives it: text, or a number) as ISO time, truncated toward zero to the millisecond; no BigInt on the usual path. */
+export function nsToIso(ns: string | number): string {
+  const text = String(ns);
+  const ms = text.startsWith('-') ? Number(BigInt(text) / 1_000_000n) : Number(text.slice(0, -6) || '0');
+  return new Date(ms).toISOString();
 }
