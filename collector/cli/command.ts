@@ -60,6 +60,9 @@ export function queryOf(ctx: CommandContext, names: readonly string[]): Query {
   return q;
 }
 
+/** A positional argument as one URL path segment (a name with / or ? stays one segment). */
+export const segment = (arg: string | undefined) => encodeURIComponent(arg ?? '');
+
 /** Runs the shared output modes: --format downloads and --json print the API's answer unchanged. */
 export async function fetchAndShow<T>(ctx: CommandContext, path: string, query: Query, table: (body: T) => string): Promise<void> {
   if (ctx.format) {

@@ -54,3 +54,10 @@ export function interval(
 export function date(iso: string): string {
   return iso.slice(0, 16).replace('T', ' ');
 }
+
+/** A value in one table cell: strings as they are, the rest as JSON, whitespace runs as one space, cut to `width` characters with "…". */
+export function cell(v: unknown, width: number): string {
+  if (v === null || v === undefined) return NONE;
+  const text = (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\s+/g, ' ');
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}

@@ -64,7 +64,7 @@ export async function startGrpcReceiver(o: GrpcReceiverOptions): Promise<GrpcRec
         const authorization = call.metadata.get('authorization')[0];
         const project = resolve(typeof authorization === 'string' ? authorization : undefined);
         if (project === null) throw new DomainError('unauthenticated', 'unauthorized', 'missing or invalid API key (metadata authorization: Bearer <key>)');
-        if (!admission.tryEnter()) throw new DomainError('overloaded', 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
+        admission.enter();
         try {
           metrics.bytesReceived.inc({ signal }, call.request.length);
           const result = await run(call.request, project);

@@ -1,7 +1,6 @@
 /** The middlewares every request passes: request metrics with the in-flight count, and the ingest admission bound. */
 import type { MiddlewareHandler } from 'hono';
 import type { Admission } from '../admission.js';
-import { DomainError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 
 /** Counts and times every request by route and status; `inflight()` is how many are being served (graceful shutdown, /metrics). */
@@ -26,7 +25,7 @@ export function requestMetrics(metrics: Metrics): { middleware: MiddlewareHandle
 /** Bounded in-flight ingest: past the limit exporters get a 429 they retry after Retry-After. */
 export function admit(admission: Admission): MiddlewareHandler {
   return async (_c, next) => {
-    if (!admission.tryEnter()) throw new DomainError('overloaded', 'too_many_requests', 'too many ingest requests in flight, retry later', 1);
+    admission.enter();
     try {
       await next();
     } finally {

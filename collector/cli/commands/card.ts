@@ -1,4 +1,4 @@
-import type { Command } from '../command.js';
+import { type Command, segment } from '../command.js';
 
 export const cardCommand: Command = {
   args: ['ID'],
@@ -6,7 +6,7 @@ export const cardCommand: Command = {
   options: {},
   exports: false,
   async run(ctx) {
-    const path = `/api/releases/${encodeURIComponent(ctx.args[0] ?? '')}/card`;
+    const path = `/api/releases/${segment(ctx.args[0])}/card`;
     if (ctx.json) ctx.write(`${JSON.stringify(await ctx.client.json(path), null, 2)}\n`);
     else ctx.write(await ctx.client.text(path, { format: 'markdown' }));
   },

@@ -1,11 +1,11 @@
 /** `evaltrace datasets …`: stored, content-addressed dataset versions from the command line. */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { z } from '@hono/zod-openapi';
 import type { CreatedSchema, DatasetListSchema, DiffSchema, ItemSchemaOut, VersionItemsSchema, VersionListSchema } from '../../routes/datasets-schemas.js';
 import { CliError } from '../client.js';
-import { type Command, fetchAndShow, pick, queryOf, show } from '../command.js';
-import { date, NONE, num } from '../format.js';
+import { type Command, fetchAndShow, pick, queryOf, segment, show } from '../command.js';
+import { readTextFile } from '../files.js';
+import { cell, date, NONE, num } from '../format.js';
 import { renderTable } from '../table.js';
 
 type Version = z.infer<typeof VersionListSchema>['versions'][number];
@@ -19,21 +19,14 @@ const CONTENT_TYPES: Record<string, string> = {
   '.csv': 'text/csv',
 };
 
-const segment = (s: string | undefined) => encodeURIComponent(s ?? '');
 const CELL = 48;
-
-/** A JSON value in one table cell: strings as they are, the rest as JSON, cut to CELL characters. */
-function cell(v: unknown): string {
-  if (v === null || v === undefined) return NONE;
-  const text = (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\s+/g, ' ');
-  return text.length > CELL ? `${text.slice(0, CELL - 1)}…` : text;
-}
+const shown = (v: unknown) => cell(v, CELL);
 
 const versionRow = (v: Version) => [v.dataset, v.version, v.content_hash, num(v.item_count), date(v.created_at)];
 const VERSION_HEADERS = ['dataset', 'version', 'content hash', 'items', 'created'];
 
 function itemsTable(items: readonly Item[]): string {
-  return renderTable(['id', 'input', 'expected', 'metadata'], items.map((i) => [i.id, cell(i.input), cell(i.expected), Object.keys(i.metadata).length ? cell(i.metadata) : NONE]));
+  return renderTable(['id', 'input', 'expected', 'metadata'], items.map((i) => [i.id, shown(i.input), shown(i.expected), Object.keys(i.metadata).length ? shown(i.metadata) : NONE]));
 }
 
 export const datasetsListCommand: Command = {
@@ -63,12 +56,7 @@ export const datasetsPushCommand: Command = {
     const [name, file] = ctx.args as [string, string];
     const contentType = CONTENT_TYPES[extname(file).toLowerCase()];
     if (!contentType) throw new CliError(`cannot tell the format of ${file}: name it .json, .jsonl, .ndjson or .csv`, 2);
-    let body: string;
-    try {
-      body = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
-    }
+    const body = readTextFile(file);
     const query = queryOf(ctx, ['label']);
     const res = await ctx.client.upload<z.infer<typeof CreatedSchema>>(`/api/datasets/${segment(name)}/versions`, body, contentType, query);
     show(ctx, res, (v) =>
@@ -88,9 +76,9 @@ export const datasetsShowCommand: Command = {
   run: (ctx) =>
     fetchAndShow<z.infer<typeof VersionItemsSchema>>(ctx, `/api/datasets/${segment(ctx.args[0])}/versions/${segment(ctx.args[1])}`, queryOf(ctx, ['limit', 'offset']), (v) => {
       const head = `dataset ${v.dataset} version ${v.version} (content hash ${v.content_hash}, ${num(v.item_count)} items, created ${date(v.created_at)})\n`;
-      const shown = `items ${v.offset + 1}–${v.offset + v.items.length} of ${v.item_count}\n`;
+      const range = `items ${v.offset + 1}–${v.offset + v.items.length} of ${v.item_count}\n`;
       const more = v.offset + v.items.length < v.item_count ? `more: --offset ${v.offset + v.items.length}\n` : '';
-      return v.items.length === 0 ? `${head}no items at offset ${v.offset}\n` : `${head}${shown}${itemsTable(v.items)}\n${more}`;
+      return v.items.length === 0 ? `${head}no items at offset ${v.offset}\n` : `${head}${range}${itemsTable(v.items)}\n${more}`;
     }),
 };
 
@@ -109,7 +97,7 @@ export const datasetsDiffCommand: Command = {
         d.changed.length
           ? `\nchanged:\n${renderTable(
               ['id', 'input', 'expected', 'was: input', 'was: expected'],
-              d.changed.map((x) => [x.id, cell(x.to.input), cell(x.to.expected), cell(x.from.input), cell(x.from.expected)]),
+              d.changed.map((x) => [x.id, shown(x.to.input), shown(x.to.expected), shown(x.from.input), shown(x.from.expected)]),
             )}\n`
           : '',
       ];

@@ -1,28 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Check, GateResult } from '../../gates/schemas.js';
-import { CliError } from '../client.js';
 import type { Command, CommandContext } from '../command.js';
 import { interval, NONE, num, signed } from '../format.js';
+import { readJsonFile } from '../files.js';
 import { renderTable } from '../table.js';
 
 /** Exit codes for CI: promote 0, block 1, warn 2 (0 with --warn-ok). */
 const EXIT = { promote: 0, block: 1, warn: 2 } as const;
-
-/** Reads a JSON file named by an option; a missing or malformed file is a usage error. */
-export function readJsonFile(path: string | boolean | undefined, option: string): unknown {
-  if (typeof path !== 'string') throw new CliError(`--${option} FILE is required`, 2);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read --${option} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new CliError(`--${option} ${path} is not valid JSON: ${(err as Error).message}`, 2);
-  }
-}
 
 const ruleName = (k: Check) => (k.evaluation !== null && k.evaluation !== k.metric ? `${k.metric} (${k.evaluation})` : k.metric);
 

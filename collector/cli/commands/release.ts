@@ -1,10 +1,10 @@
 /** `evaltrace release …`: the release registry's lifecycle from the command line. */
 import type { Release, RollbackCandidate } from '../../releases/schemas.js';
 import { CliError } from '../client.js';
-import { type Command, type CommandContext, type OptionSpec, pick, show } from '../command.js';
+import { type Command, type CommandContext, type OptionSpec, pick, segment, show } from '../command.js';
 import { date, NONE } from '../format.js';
 import { renderTable } from '../table.js';
-import { readJsonFile } from './gate.js';
+import { readJsonFile } from '../files.js';
 
 const CONFIG_KEYS = ['model', 'prompt', 'prompt-version', 'dataset', 'dataset-version', 'judge', 'judge-version'];
 const APPROVAL: Record<string, OptionSpec> = {
@@ -42,7 +42,7 @@ function candidateReport(c: RollbackCandidate): string {
   return `${head}\n${renderTable(['release', 'qualifies', 'why'], c.considered.map((x) => [x.release_id, x.qualifies ? 'yes' : 'no', x.reason]))}\n`;
 }
 
-const path = (id: string | undefined, suffix = '') => `/api/releases/${encodeURIComponent(id ?? '')}${suffix}`;
+const path = (id: string | undefined, suffix = '') => `/api/releases/${segment(id)}${suffix}`;
 
 export const releaseCreateCommand: Command = {
   args: ['NAME'],
@@ -147,6 +147,6 @@ export const releaseRollbackCandidateCommand: Command = {
   options: {},
   exports: false,
   async run(ctx) {
-    show(ctx, await ctx.client.json<RollbackCandidate>(`/api/releases/${encodeURIComponent(ctx.args[0] ?? '')}/rollback-candidate`), candidateReport);
+    show(ctx, await ctx.client.json<RollbackCandidate>(path(ctx.args[0], '/rollback-candidate')), candidateReport);
   },
 };

@@ -1,7 +1,7 @@
 import type { RunComparison } from '../../query/compare-runs.js';
 import type { RunDetail, RunSummary } from '../../query/runs.js';
-import { type Command, fetchAndShow, FILTERS, pick, queryOf } from '../command.js';
-import { date, interval, NONE, num, pct, pp, pValue, signed, usd } from '../format.js';
+import { type Command, fetchAndShow, FILTERS, pick, queryOf, segment } from '../command.js';
+import { cell, date, interval, NONE, num, pct, pp, pValue, signed, usd } from '../format.js';
 import { renderTable } from '../table.js';
 import { pairedTable } from './compare-prompts.js';
 
@@ -45,8 +45,6 @@ export const runsCommand: Command = {
   run: (ctx) => fetchAndShow<{ runs: RunSummary[] }>(ctx, '/api/runs', queryOf(ctx, LIST_OPTIONS), (b) => runsTable(b.runs)),
 };
 
-const CELL = 40;
-const clip = (t: string | null) => (t === null ? NONE : t.length > CELL ? `${t.slice(0, CELL - 1).replace(/\s+/g, ' ')}…` : t.replace(/\s+/g, ' '));
 
 function runReport(r: RunDetail): string {
   const lines = [
@@ -64,7 +62,7 @@ function runReport(r: RunDetail): string {
   const judgeTable = judges.length ? `\n${renderTable(['judge', 'evaluation', 'n', 'score', '95% CI', 'pass rate'], judges)}\n` : '';
   const items = renderTable(
     ['item', 'traces', 'success', 'cost', 'ms', 'score', 'input', 'output'],
-    r.items.map((i) => [i.example_id, num(i.n_traces), `${i.n_success}/${i.n_traces}`, usd(i.cost_usd), num(i.latency_ms), num(i.scores[0]?.score), clip(i.input), clip(i.output)]),
+    r.items.map((i) => [i.example_id, num(i.n_traces), `${i.n_success}/${i.n_traces}`, usd(i.cost_usd), num(i.latency_ms), num(i.scores[0]?.score), cell(i.input, 40), cell(i.output, 40)]),
   );
   const more = r.items.length < r.n_items ? `(${r.items.length} of ${r.n_items} items; page with --limit and --offset)\n` : '';
   return `${lines.join('\n')}\n${judgeTable}\n${items}\n${more}`;
@@ -78,7 +76,7 @@ export const runShowCommand: Command = {
     offset: { type: 'string', description: 'skip this many items first' },
   },
   exports: false,
-  run: (ctx) => fetchAndShow<RunDetail>(ctx, `/api/runs/${encodeURIComponent(ctx.args[0] ?? '')}`, queryOf(ctx, ['limit', 'offset']), runReport),
+  run: (ctx) => fetchAndShow<RunDetail>(ctx, `/api/runs/${segment(ctx.args[0])}`, queryOf(ctx, ['limit', 'offset']), runReport),
 };
 
 const COMPARE_OPTIONS = ['judge', 'judge-version', 'evaluation'];
