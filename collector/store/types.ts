@@ -17,7 +17,7 @@ export interface Store {
   /** Runs DDL or another statement that returns no rows. */
   command(sql: string, params?: QueryParams): Promise<void>;
   query<T>(sql: string, params?: QueryParams): Promise<T[]>;
-  /** Inserts rows as JSONEachRow; resolves only once the rows are committed. */
+  /** Inserts rows (objects keyed by column name; a missing key takes the column default); resolves only once the rows are committed. */
   insert(table: Table, rows: readonly object[]): Promise<void>;
   /** Runs fn once every insert in flight has committed, holding new inserts back until it returns. */
   barrier<T>(fn: () => Promise<T>): Promise<T>;
