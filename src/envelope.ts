@@ -4,10 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR } from './attributes.js';
+import { PRICE_TABLE_VERSION } from './pricing.js';
 
 /**
  * The reproducibility envelope recorded as resource attributes: which code,
- * runtime, platform, dependency set and seed produced the traces.
+ * runtime, platform, dependency set, price table and seed produced the traces.
  */
 export function envelopeAttributes(options: { seed?: string | number; cwd?: string; env?: NodeJS.ProcessEnv }): Attributes {
   const cwd = options.cwd ?? process.cwd();
@@ -15,6 +16,8 @@ export function envelopeAttributes(options: { seed?: string | number; cwd?: stri
   const a: Attributes = {
     [`${ATTR.envPrefix}runtime`]: `node ${process.versions.node}`,
     [`${ATTR.envPrefix}platform`]: `${process.platform}-${process.arch}`,
+    // The same for every span the process prices, so it rides on the resource, not on each LLM span.
+    [ATTR.priceTableVersion]: PRICE_TABLE_VERSION,
   };
   const code = env.EVALTRACE_CODE_VERSION || gitHead(cwd);
   if (code) a[ATTR.codeVersion] = code;

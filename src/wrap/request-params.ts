@@ -1,4 +1,4 @@
-import type { Span } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { ALIASES, ATTR, REQUEST_PARAMS } from '../attributes.js';
 import type { Params } from './operation.js';
 import { type Obj, arr, num, obj, str } from './wire.js';
@@ -13,26 +13,26 @@ const STOP_FIELDS = REQUEST_PARAMS.stop_sequences.body;
 const MAX_ITEMS = 128;
 
 /**
- * Records the request parameters present in `params` on the call's span:
+ * Adds the request parameters present in `params` to a call span's attributes:
  * gen_ai.request.* numbers (null, absent or non-finite values are left out),
  * stop sequences as a string array, and the tools offered as semconv
  * `gen_ai.tool.definitions` with only each tool's required type and name.
  * Reads a few fields, never the whole request.
  */
-export function recordRequestParams(span: Span, params: Params): void {
+export function addRequestParams(into: Attributes, params: Params): void {
   for (const [attribute, fields] of NUMERIC) {
     for (const field of fields) {
       const v = num(params[field]);
       if (v !== undefined) {
-        span.setAttribute(attribute, v);
+        into[attribute] = v;
         break;
       }
     }
   }
   const stop = stopSequences(params);
-  if (stop) span.setAttribute(ATTR.requestStopSequences, stop);
+  if (stop) into[ATTR.requestStopSequences] = stop;
   const tools = toolDefinitions(params);
-  if (tools) span.setAttribute(ATTR.toolDefinitions, JSON.stringify(tools));
+  if (tools) into[ATTR.toolDefinitions] = JSON.stringify(tools);
 }
 
 function stopSequences(params: Params): string[] | undefined {

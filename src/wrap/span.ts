@@ -12,10 +12,10 @@ import {
 import { suppressTracing } from '@opentelemetry/core';
 import { ATTR } from '../attributes.js';
 import { captureMessages, capturesContent } from '../content.js';
-import { PRICE_TABLE_VERSION, costUsd } from '../pricing.js';
+import { costUsd } from '../pricing.js';
 import { tracer } from '../tracer.js';
 import type { CallError, Operation, Outcome, Params } from './operation.js';
-import { recordRequestParams } from './request-params.js';
+import { addRequestParams } from './request-params.js';
 
 /** Calls whose response reached the app while their span still reads its copy of the body. */
 const answered = new Set<LlmCall>();
@@ -75,17 +75,19 @@ export class LlmCall {
     const model = op.model(params);
     const { name, attributes } = spanStart(op, model);
     const span = tracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-    // Request parameters and messages are read only for a span that records them.
+    // Request parameters and messages are read only for a span that records them, and set in one call.
     if (span.isRecording()) {
+      const a: Attributes = {};
       try {
-        recordRequestParams(span, params);
+        addRequestParams(a, params);
       } catch (err) {
         diag.warn('evaltrace: could not record request parameters', err);
       }
       if (capturesContent()) {
         const input = captureMessages(op.input(params));
-        if (input !== undefined) span.setAttribute(ATTR.inputMessages, input);
+        if (input !== undefined) a[ATTR.inputMessages] = input;
       }
+      span.setAttributes(a);
     }
     return new LlmCall(span, model, trace.setSpan(suppressedContext(parent), span));
   }
@@ -110,26 +112,25 @@ export class LlmCall {
     }
   }
 
+  /** The outcome's attributes, set in one call. */
   private record(o: Outcome): void {
-    const span = this.span;
-    if (o.responseId) span.setAttribute(ATTR.responseId, o.responseId);
-    if (o.responseModel) span.setAttribute(ATTR.responseModel, o.responseModel);
-    if (o.finishReasons && o.finishReasons.length > 0) span.setAttribute(ATTR.finishReasons, o.finishReasons);
+    const a: Attributes = {};
+    if (o.responseId) a[ATTR.responseId] = o.responseId;
+    if (o.responseModel) a[ATTR.responseModel] = o.responseModel;
+    if (o.finishReasons && o.finishReasons.length > 0) a[ATTR.finishReasons] = o.finishReasons;
     const usage = o.usage;
     if (usage) {
-      span.setAttribute(ATTR.inputTokens, usage.inputTokens);
-      span.setAttribute(ATTR.outputTokens, usage.outputTokens);
-      if (usage.cacheReadTokens !== undefined) span.setAttribute(ATTR.cacheReadTokens, usage.cacheReadTokens);
-      if (usage.cacheWriteTokens !== undefined) span.setAttribute(ATTR.cacheWriteTokens, usage.cacheWriteTokens);
+      a[ATTR.inputTokens] = usage.inputTokens;
+      a[ATTR.outputTokens] = usage.outputTokens;
+      if (usage.cacheReadTokens !== undefined) a[ATTR.cacheReadTokens] = usage.cacheReadTokens;
+      if (usage.cacheWriteTokens !== undefined) a[ATTR.cacheWriteTokens] = usage.cacheWriteTokens;
       // The dated snapshot the provider answered with is the most exact price key.
       const cost = (o.responseModel ? costUsd(o.responseModel, usage) : null) ?? costUsd(this.requestModel, usage);
-      if (cost !== null) {
-        span.setAttribute(ATTR.costUsd, cost);
-        span.setAttribute(ATTR.priceTableVersion, PRICE_TABLE_VERSION);
-      }
+      if (cost !== null) a[ATTR.costUsd] = cost;
     }
     const output = captureMessages(o.output);
-    if (output !== undefined) span.setAttribute(ATTR.outputMessages, output);
+    if (output !== undefined) a[ATTR.outputMessages] = output;
+    this.span.setAttributes(a);
   }
 }
 

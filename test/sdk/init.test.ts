@@ -12,6 +12,7 @@ import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '../../src/attributes.js';
 import { dependenciesHash, envelopeAttributes } from '../../src/envelope.js';
+import { PRICE_TABLE_VERSION } from '../../src/pricing.js';
 import { init, task, wrap } from '../../src/index.js';
 import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';
 import { type TestTelemetry, initInMemory } from './helpers/telemetry.js';
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 describe('init() resource: the reproducibility envelope', () => {
-  it('records code version, runtime, platform, dependency hash, seed and service name on every span', async () => {
+  it('records code version, runtime, platform, dependency hash, price table, seed and service name on every span', async () => {
     otel = initInMemory({ seed: 42, serviceName: 'qa-bot', resourceAttributes: { 'deployment.environment': 'test' } });
     await task({ exampleId: 'e' }, () => undefined);
     const [span] = await otel.spans(1);
@@ -40,6 +41,7 @@ describe('init() resource: the reproducibility envelope', () => {
       'evaltrace.env.platform': `${process.platform}-${process.arch}`,
       [ATTR.depsHash]: dependenciesHash(process.cwd()),
       [ATTR.seed]: '42',
+      [ATTR.priceTableVersion]: PRICE_TABLE_VERSION,
       'deployment.environment': 'test',
     });
     expect(span?.resource.attributes[ATTR.depsHash]).toMatch(/^[0-9a-f]{64}$/);
