@@ -34,7 +34,9 @@ export interface GenerateOptions {
  * consecutive traces cover all 50 prompt versions, so 1M and 10M spans
  * differ in volume only, not in the number of triples the queries return;
  * each pass over the 2,000 examples moves every example on to the next
- * version, so neighbouring versions of a prompt share examples.
+ * version, so neighbouring versions of a prompt share examples. Runs: 10,
+ * each pass over the examples in the next one, so any two runs pair on all
+ * 2,000 items at either size.
  */
 export async function generate(store: Store, o: GenerateOptions): Promise<{ spans: number; evaluations: number }> {
   const S = o.spansPerTrace ?? 20;
@@ -74,7 +76,7 @@ export async function generate(store: Store, o: GenerateOptions): Promise<{ span
        if(k = 0, concat('ex-', toString(t % 2000)), ''),
        if(k = 0, concat('prompt-', toString(intDiv(pv, 10))), ''),
        if(k = 0, concat('v', toString(pv % 10)), ''),
-       if(k = 0, concat('run-', toString(intDiv(t, 100000))), ''),
+       if(k = 0, concat('run-', toString(intDiv(t, 2000) % 10)), ''),
        if(llm, 100 + cityHash64(n, 1) % 900, 0) AS tin,
        if(llm, 20 + cityHash64(n, 2) % 300, 0) AS tout,
        if(llm, (tin * {pin:Array(Float64)}[mi + 1] + tout * {pout:Array(Float64)}[mi + 1]) / 1e6, NULL),

@@ -4,6 +4,14 @@ import { ExportTraceServiceRequest } from '../collector/otlp/proto.js';
 const MARKER = Buffer.from([0xe7, 0x1a, 0xc3, 0x5d]);
 const MARKER_HEX = MARKER.toString('hex');
 
+/**
+ * Shared by every factory in the process, so no two bodies carry the same
+ * trace ids: a second factory (another encoding, a later round) that started
+ * counting at 1 again would re-send the first one's traces, and dedup would
+ * drop them instead of storing them.
+ */
+let counter = 0;
+
 export type PayloadEncoding = 'protobuf' | 'json' | 'protobuf+gzip';
 
 export interface PayloadFactory {
@@ -23,17 +31,30 @@ function attr(key: string, v: string | number | boolean) {
  * OTLP requests of realistic task traces (root with versions, LLM calls with
  * tokens and captured content, tool spans). Bodies are built once; each
  * next() patches a 4-byte marker at the start of every trace id with a
- * counter, so every request carries fresh traces (dedup never short-cuts the
+ * process-wide counter, so every request carries fresh traces (dedup never short-cuts the
  * measured path) without rebuilding or re-encoding the body.
  */
-export function payloads(encoding: PayloadEncoding, traces = 25, spansPerTrace = 20): PayloadFactory {
+export interface LoadShape {
+  traces: number;
+  spansPerTrace: number;
+  /** How many of a trace's spans after the root are LLM calls (the rest are tool spans). */
+  llmPerTrace: number;
+}
+
+/** The bench's own load: 500-span requests, 4 LLM calls and 15 tool spans under each task root. */
+export const BENCH_LOAD: LoadShape = { traces: 25, spansPerTrace: 20, llmPerTrace: 4 };
+/** #23's load: 1,000-span requests where 19 of 20 spans are LLM calls with model, tokens and cost. */
+export const LLM_LOAD: LoadShape = { traces: 50, spansPerTrace: 20, llmPerTrace: 19 };
+
+export function payloads(encoding: PayloadEncoding, shape: LoadShape = BENCH_LOAD): PayloadFactory {
+  const { traces, spansPerTrace, llmPerTrace } = shape;
   const start = BigInt(Date.now() - 3_600_000) * 1_000_000n;
   const spans = [];
   for (let t = 0; t < traces; t++) {
     const traceId = Buffer.concat([MARKER, Buffer.from(t.toString(16).padStart(24, '0'), 'hex')]);
     const rootId = Buffer.from(`${(t + 1).toString(16).padStart(4, '0')}000000000001`, 'hex');
     for (let k = 0; k < spansPerTrace; k++) {
-      const llm = k >= 1 && k <= 4;
+      const llm = k >= 1 && k <= llmPerTrace;
       const attributes = k === 0
         ? [attr('evaltrace.dataset.name', 'bench'), attr('evaltrace.dataset.version', 'v1'), attr('evaltrace.example.id', `ex-${t}`), attr('evaltrace.prompt.name', 'answer'), attr('evaltrace.prompt.version', `v${t % 3}`), attr('evaltrace.task.success', t % 4 !== 0)]
         : llm
@@ -53,7 +74,6 @@ export function payloads(encoding: PayloadEncoding, traces = 25, spansPerTrace =
     }
   }
   const message = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] };
-  let counter = 0;
   const spansPerRequest = traces * spansPerTrace;
   if (encoding === 'json') {
     const json = JSON.stringify(message, (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v));

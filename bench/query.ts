@@ -50,6 +50,8 @@ const ENDPOINTS = [
   '/api/prompts?prompt=prompt-0',
   '/api/compare/prompts?prompt=prompt-0&a=v0&b=v1&judge=quality-judge&judge_version=j0',
   '/api/compare/judges?judge=quality-judge&a=j0&b=j1',
+  '/api/runs',
+  '/api/compare/runs?a=run-0&b=run-1&judge=quality-judge&judge_version=j0',
 ];
 
 /** Median of five requests after a warm-up; null when the endpoint does not answer 200. */
