@@ -12,6 +12,7 @@ export default defineConfig({
     'test/analytics/export.test.ts',
     'test/analytics/judge-effects.test.ts',
     'test/analytics/ns-to-iso.test.ts',
+    'test/collector/otlp-protobuf.test.ts',
     'test/collector/peer-attributes.test.ts',
     'test/gates/outcome.test.ts',
     'test/sdk/content.test.ts',
