@@ -30,9 +30,9 @@ function attr(key: string, v: string | number | boolean) {
 /**
  * OTLP requests of realistic task traces (root with versions, LLM calls with
  * tokens and captured content, tool spans). Bodies are built once; each
- * next() patches a 4-byte marker at the start of every trace id with a
- * process-wide counter, so every request carries fresh traces (dedup never short-cuts the
- * measured path) without rebuilding or re-encoding the body.
+ * next() patches a 4-byte marker at the start of every trace id with the
+ * process-wide counter, so every request carries fresh traces (dedup never
+ * short-cuts the measured path) without rebuilding or re-encoding the body.
  */
 export interface LoadShape {
   traces: number;

@@ -27,21 +27,12 @@ function resourceSpans(r: WireReader, out: OtlpSpanEnvelope[]): void {
   const scopes: WireReader[] = [];
   while (!r.done) {
     const tag = r.uint32();
-    if (tag === ((1 << 3) | 2)) resource = resourceAttributes(r.message());
+    // A Resource keeps its attributes in field 1, as a KeyValueList keeps its values.
+    if (tag === ((1 << 3) | 2)) resource = keyValues(r.message(), 0);
     else if (tag === ((2 << 3) | 2)) scopes.push(r.message());
     else r.skip(tag & 7);
   }
   for (const s of scopes) scopeSpans(s, resource, out);
-}
-
-function resourceAttributes(r: WireReader): Attributes {
-  const attributes: Attributes = {};
-  while (!r.done) {
-    const tag = r.uint32();
-    if (tag === ((1 << 3) | 2)) keyValue(r.message(), attributes, 0);
-    else r.skip(tag & 7);
-  }
-  return attributes;
 }
 
 function scopeSpans(r: WireReader, resource: Attributes, out: OtlpSpanEnvelope[]): void {
@@ -202,7 +193,7 @@ function anyValue(r: WireReader, depth: number): AttrValue {
       }
       case (6 << 3) | 2: {
         const m = r.message();
-        value = depth >= MAX_NESTING ? '[nesting too deep]' : kvList(m, depth + 1);
+        value = depth >= MAX_NESTING ? '[nesting too deep]' : keyValues(m, depth + 1);
         break;
       }
       case (7 << 3) | 2:
@@ -225,7 +216,8 @@ function arrayValue(r: WireReader, depth: number): AttrValue[] {
   return items;
 }
 
-function kvList(r: WireReader, depth: number): Record<string, AttrValue> {
+/** The KeyValue pairs in field 1 of a message (KeyValueList, Resource) as one object. */
+function keyValues(r: WireReader, depth: number): Record<string, AttrValue> {
   const out: Record<string, AttrValue> = {};
   while (!r.done) {
     const tag = r.uint32();
