@@ -12,15 +12,15 @@ export function nowMicros(): bigint {
   return last;
 }
 
-/** ClickHouse DateTime64(6, 'UTC') text: `YYYY-MM-DD hh:mm:ss.ffffff`. */
-export function toClickHouseTime(us: bigint): string {
-  return `${new Date(Number(us / 1000n)).toISOString().slice(0, 19).replace('T', ' ')}.${String(us % 1_000_000n).padStart(6, '0')}`;
-}
-
 /** ISO-8601 with microseconds, e.g. 2026-10-01T12:00:00.123456Z. */
 export function toIso(us: bigint | string): string {
   const v = BigInt(us);
   return `${new Date(Number(v / 1000n)).toISOString().slice(0, 19)}.${String(v % 1_000_000n).padStart(6, '0')}Z`;
+}
+
+/** ClickHouse DateTime64(6, 'UTC') text: `YYYY-MM-DD hh:mm:ss.ffffff`, the ISO form without its T and Z. */
+export function toClickHouseTime(us: bigint): string {
+  return toIso(us).slice(0, -1).replace('T', ' ');
 }
 
 /** Unix nanoseconds (an integer, as ClickHouse's JSON gives it: text, or a number) as ISO time, truncated toward zero to the millisecond; no BigInt on the usual path. */
