@@ -36,7 +36,9 @@ export interface GenerateOptions {
  * each pass over the 2,000 examples moves every example on to the next
  * version, so neighbouring versions of a prompt share examples. Runs: 10,
  * each pass over the examples in the next one, so any two runs pair on all
- * 2,000 items at either size.
+ * 2,000 items at either size. LLM spans carry request parameters (one of
+ * three temperatures, by run) and their configuration hash; every span its
+ * process's envelope (code version, a seed per run, env.*).
  */
 export async function generate(store: Store, o: GenerateOptions): Promise<{ spans: number; evaluations: number }> {
   const S = o.spansPerTrace ?? 20;
@@ -57,7 +59,7 @@ export async function generate(store: Store, o: GenerateOptions): Promise<{ span
     `INSERT INTO spans (project, trace_id, span_id, parent_span_id, name, kind, start_time, end_time, duration_ns,
        status_code, service_name, scope_name, is_root, is_llm, is_evaluation, model, provider, operation,
        dataset_name, dataset_version, example_id, prompt_name, prompt_version, run_id, input_tokens, output_tokens,
-       cost_usd, cost_source, success, attributes, resource_attributes)
+       cost_usd, cost_source, success, attributes, resource_attributes, request_params, config_hash)
      SELECT
        {project:String},
        lower(hex(MD5(concat('t', toString(t))))) AS trace_id,
@@ -84,7 +86,10 @@ export async function generate(store: Store, o: GenerateOptions): Promise<{ span
        if(k = 0, cityHash64(t, 4) % 10 < 7, NULL),
        if(llm, map('gen_ai.operation.name', 'chat', 'gen_ai.request.model', model, 'gen_ai.response.id', concat('resp-', toString(n))),
                map('retrieval.documents', toString(cityHash64(n) % 10))),
-       map('service.name', 'bench-app', 'evaltrace.code.version', 'abc123')
+       map('service.name', 'bench-app', 'evaltrace.code.version', 'abc123', 'evaltrace.seed', toString(intDiv(t, 2000) % 10),
+           'evaltrace.env.runtime', 'node 20', 'evaltrace.env.platform', 'linux-x64'),
+       if(llm, concat('{"max_tokens":512,"temperature":', toString(intDiv(t, 2000) % 3 / 10), '}'), '') AS rp,
+       if(llm, lower(hex(MD5(concat(model, rp)))), '')
      FROM (
        SELECT number + {offset:UInt64} * {S:UInt32} AS n, intDiv(n, {S:UInt32}) AS t, n % {S:UInt32} AS k,
               (t % 50 + intDiv(t, 2000)) % 50 AS pv,

@@ -3,7 +3,6 @@
  * environment and seed their runs recorded as resource attributes, with how
  * many traces carry each value.
  */
-import { ATTR } from 'evaltrace/conventions';
 import type { QueryParams, Store } from '../store/types.js';
 
 const MAX_VALUES = 200;
@@ -18,27 +17,25 @@ export interface Envelope {
   n_traces_without_envelope: number;
 }
 
-/** The envelope of the traces of CTE `t` (a `t AS (SELECT trace_id ...)` clause) under its parameters. */
+/**
+ * The envelope of the traces of CTE `t` under its parameters: a
+ * `t AS (SELECT trace_id, envelope ...)` clause over trace summaries, whose
+ * envelope column holds each trace's (key, value) pairs (clickhouse/012_run_configs.sql).
+ */
 export async function envelopeOfTraces(store: Store, cte: string, params: QueryParams): Promise<Envelope> {
-  const keyTest = `(key = {code_key:String} OR key = {seed_key:String} OR startsWith(key, {env_prefix:String}))`;
-  const bound = { ...params, code_key: ATTR.codeVersion, seed_key: ATTR.seed, env_prefix: ATTR.envPrefix, limit: MAX_VALUES };
   const [rows, totals] = await Promise.all([
     store.query<{ key: string; value: string; n_traces: number | string }>(
       `WITH ${cte}
-       SELECT key, value, uniqExact(trace_id) AS n_traces
-       FROM spans ARRAY JOIN mapKeys(resource_attributes) AS key, mapValues(resource_attributes) AS value
-       WHERE project = {project:String} AND trace_id IN (SELECT trace_id FROM t) AND ${keyTest}
+       SELECT e.1 AS key, e.2 AS value, count() AS n_traces
+       FROM t ARRAY JOIN envelope AS e
        GROUP BY key, value
        ORDER BY key, n_traces DESC, value
        LIMIT {limit:UInt32}`,
-      bound,
+      { ...params, limit: MAX_VALUES },
     ),
     store.query<{ total: number | string; with_envelope: number | string }>(
-      `WITH ${cte},
-         e AS (SELECT DISTINCT trace_id FROM spans ARRAY JOIN mapKeys(resource_attributes) AS key
-               WHERE project = {project:String} AND trace_id IN (SELECT trace_id FROM t) AND ${keyTest})
-       SELECT (SELECT count() FROM t) AS total, (SELECT count() FROM e) AS with_envelope`,
-      bound,
+      `WITH ${cte} SELECT count() AS total, countIf(notEmpty(envelope)) AS with_envelope FROM t`,
+      params,
     ),
   ]);
   const envelope: EnvelopeEntry[] = [];

@@ -113,12 +113,12 @@ function runTracesCte(runs: readonly string[], params: QueryParams, columns = ''
 async function runConfigs(store: Store, project: string, runs: readonly string[]): Promise<Map<string, RunConfig[]>> {
   const params: QueryParams = { project };
   const rows = await store.query<{ run: string; config_hash: string; model: string; params: string; n_traces: number | string }>(
-    `WITH ${runTracesCte(runs, params)}
-     SELECT run, config_hash, model, any(request_params) AS params, uniqExact(trace_id) AS n_traces
-     FROM (SELECT trace_id, config_hash, toString(model) AS model, request_params FROM spans
-           WHERE project = {project:String} AND is_llm AND judge_name = '' AND config_hash != '' AND trace_id IN (SELECT trace_id FROM t)) AS s
-     INNER JOIN t USING (trace_id)
-     GROUP BY run, config_hash, model
+    `WITH ${runTracesCte(runs, params, 'configs, ')}
+     SELECT run, config_hash, model, params, n_traces FROM (
+       SELECT run, c.1 AS config_hash, c.2 AS model, count() AS n_traces FROM t ARRAY JOIN configs AS c GROUP BY run, config_hash, model
+     ) AS r LEFT JOIN (
+       SELECT config_hash, any(params) AS params FROM config_params WHERE project = {project:String} GROUP BY config_hash
+     ) AS p USING (config_hash)
      ORDER BY run, n_traces DESC, config_hash`,
     params,
   );
@@ -131,18 +131,13 @@ async function runConfigs(store: Store, project: string, runs: readonly string[]
   return out;
 }
 
-/** Per run, the most common value of each envelope key (code version, seed, env.*) over its traces. */
+/** Per run, the most common value of each envelope key (code version, seed, env.*) over its traces; ties go to the greater value. */
 async function runEnvelopes(store: Store, project: string, runs: readonly string[]): Promise<Map<string, Map<string, string>>> {
-  const params: QueryParams = { project, code_key: ATTR.codeVersion, seed_key: ATTR.seed, env_prefix: ATTR.envPrefix };
+  const params: QueryParams = { project };
   const rows = await store.query<{ run: string; key: string; value: string }>(
-    `WITH ${runTracesCte(runs, params)}
-     SELECT run, key, argMax(value, n) AS value FROM (
-       SELECT run, key, value, uniqExact(trace_id) AS n FROM (
-         SELECT trace_id, key, value FROM spans ARRAY JOIN mapKeys(resource_attributes) AS key, mapValues(resource_attributes) AS value
-         WHERE project = {project:String} AND trace_id IN (SELECT trace_id FROM t)
-           AND (key = {code_key:String} OR key = {seed_key:String} OR startsWith(key, {env_prefix:String}))
-       ) AS e INNER JOIN t USING (trace_id)
-       GROUP BY run, key, value)
+    `WITH ${runTracesCte(runs, params, 'envelope, ')}
+     SELECT run, key, argMax(value, (n, value)) AS value FROM (
+       SELECT run, e.1 AS key, e.2 AS value, count() AS n FROM t ARRAY JOIN envelope AS e GROUP BY run, key, value)
      GROUP BY run, key
      ORDER BY run, key`,
     params,
@@ -185,7 +180,7 @@ export async function getRun(store: Store, project: string, run: string, page: {
   const params: QueryParams = { project, limit: page.limit, offset: page.offset };
   const cte = runTracesCte([run], params, 'example_id, success, cost_usd, llm_spans, unpriced_spans, latency_ms, scores, ');
   const envParams: QueryParams = { project };
-  const envCte = runTracesCte([run], envParams);
+  const envCte = runTracesCte([run], envParams, 'envelope, ');
   const [items, judges, envelope, covered] = await Promise.all([
     store.query<{
       example_id: string;

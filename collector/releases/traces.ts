@@ -8,10 +8,10 @@ export function configFilter(c: ReleaseConfig): TraceFilter {
   return { dataset: c.dataset, dataset_version: c.dataset_version, model: c.model, prompt: c.prompt, prompt_version: c.prompt_version };
 }
 
-/** The CTE `t` of the release's task trace ids, with its parameters. */
+/** The CTE `t` of the release's task traces (trace_id, envelope), with its parameters. */
 export function releaseTraces(project: string, c: ReleaseConfig): { cte: string; params: QueryParams } {
   const params: QueryParams = { project };
-  return { cte: `t AS (SELECT trace_id FROM (${tracesSql(configFilter(c), params)}))`, params };
+  return { cte: `t AS (SELECT trace_id, envelope FROM (${tracesSql(configFilter(c), params)}))`, params };
 }
 
 export async function countTraces(store: Store, project: string, c: ReleaseConfig): Promise<number> {

@@ -85,6 +85,9 @@ const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
     `arrayFilter((x, i) -> i = 1, arrayReverseSort(groupArrayArray(scores)) AS sorted_scores,
       arrayEnumerateUniq(arrayMap(x -> ${SCORE_KEY('x')}, sorted_scores)))`,
   ],
+  // Sets (clickhouse/012_run_configs.sql): (config hash, model) of the task's LLM calls; (key, value) of its envelope.
+  ['configs', 'arraySort(groupUniqArrayArray(configs))'],
+  ['envelope', 'arraySort(groupUniqArrayArray(envelope))'],
 ];
 
 /** The columns of a resolved trace, in trace_resolved's order. */
@@ -150,6 +153,10 @@ SELECT *,
 FROM (${resolved})`;
 };
 
+const PAIRS = 'Array(Tuple(String, String))';
+/** Whether a resource attribute's key is one of the envelope's (code version, seed, env.*). */
+const ENVELOPE_KEY = (k: string) => `(${k} = '${ATTR.codeVersion}' OR ${k} = '${ATTR.seed}' OR startsWith(${k}, '${ATTR.envPrefix}'))`;
+
 /**
  * The rows trace_rollup's views would write, computed here from the raw
  * spans (deduplicated) and evaluations, one per span and one per
@@ -183,8 +190,10 @@ SELECT
   toUInt8(status_code = 2) AS has_error,
   start_time AS trace_start,
   end_time AS trace_end,
-  CAST([], 'Array(UInt256)') AS scores
-FROM (SELECT * EXCEPT (attributes, resource_attributes, events, links) FROM spans LIMIT 1 BY project, trace_id, span_id)
+  CAST([], 'Array(UInt256)') AS scores,
+  if(is_llm AND judge_name = '' AND config_hash != '', [(toString(config_hash), toString(model))], CAST([], '${PAIRS}')) AS configs,
+  arrayFilter(x -> ${ENVELOPE_KEY('x.1')}, arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes))) AS envelope
+FROM (SELECT * EXCEPT (attributes, events, links) FROM spans LIMIT 1 BY project, trace_id, span_id)
 UNION ALL
 SELECT
   project,
@@ -197,7 +206,8 @@ SELECT
     + bitShiftLeft(toUInt256(greatest(toUnixTimestamp64Nano(time), 0)), 128)
     + bitShiftLeft(toUInt256(bitShiftRight(cityHash64(evaluation_id), 3)), 67)
     + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
-    + reinterpretAsUInt64(ifNull(score, 0))]
+    + reinterpretAsUInt64(ifNull(score, 0))],
+  CAST([], '${PAIRS}'), CAST([], '${PAIRS}')
 FROM evaluations
 WHERE length(target_trace_id) = 32
 SETTINGS prefer_column_name_to_alias = 1)`;

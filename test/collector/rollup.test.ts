@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triples } from '../../collector/query/triples.js';
 import { migrate } from '../../collector/store/migrate.js';
 import { rebuildViews } from '../../collector/store/rebuild.js';
+import { type SummarySource, traceSummarySql } from '../../collector/sql/traces.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';
@@ -57,6 +58,38 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
     }
   });
 
+  it('carries each trace\'s configurations and envelope as its raw spans give them, across requests and re-sent spans', async () => {
+    const traceId = newTraceId();
+    const rootId = newSpanId();
+    const llm = (model: string, temperature: number) =>
+      span({ traceId, parentSpanId: rootId, attrs: { 'gen_ai.request.model': model, 'gen_ai.operation.name': 'chat', 'gen_ai.request.temperature': temperature } });
+    const judgeCall = span({ traceId, parentSpanId: rootId, attrs: { 'gen_ai.request.model': 'judge-model', 'gen_ai.operation.name': 'chat', 'evaltrace.judge.name': 'j' } });
+    const first = llm('gpt-4o-mini', 0.2);
+    const envelope = { 'service.name': 'app', 'evaltrace.code.version': 'c1', 'evaltrace.seed': '7', 'evaltrace.env.runtime': 'node', 'other.key': 'x' };
+    await postJson(c.url, request([first, judgeCall], envelope));
+    await postJson(c.url, request([first], envelope));
+    await postJson(c.url, request([llm('gpt-4o', 0.7), span({ traceId, spanId: rootId, attrs: { 'evaltrace.run.id': 'cfg-run' } })], { ...envelope, 'evaltrace.code.version': 'c2' }));
+    const perTrace = (source: SummarySource) =>
+      c.store.query<{ trace_id: string; configs: Array<[string, string]>; envelope: Array<[string, string]> }>(
+        `SELECT trace_id, configs, envelope FROM (${traceSummarySql(source)}) ORDER BY trace_id`,
+        { project: 'default' },
+      );
+    const rollup = await perTrace('rollup');
+    expect(rollup).toEqual(await perTrace('raw'));
+    const mine = rollup.find((t) => t.trace_id === traceId)!;
+    // The judge's call is not the task's configuration; the re-sent span adds nothing.
+    expect(mine.configs.map(([, model]) => model).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(new Set(mine.configs.map(([hash]) => hash)).size).toBe(2);
+    expect(mine.envelope).toEqual([
+      ['evaltrace.code.version', 'c1'],
+      ['evaltrace.code.version', 'c2'],
+      ['evaltrace.env.runtime', 'node'],
+      ['evaltrace.seed', '7'],
+    ]);
+    await c.store.command('OPTIMIZE TABLE trace_rollup FINAL');
+    expect(await perTrace('rollup')).toEqual(rollup);
+  });
+
   it('finds a trace by several filters whose values arrived on different rows of the rollup', async () => {
     const f = { prompt: 'split-prompt', prompt_version: 'split-v', dataset: 'split' };
     const rollup = await triples(c.store, 'default', f);
@@ -75,6 +108,8 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
   it('counts a span stored twice once, as when two collectors both store a span an exporter retried to each', async () => {
     const before = await triples(c.store, 'default', {});
     // Past insert-time dedup: the stored rows inserted again, views and all, as a second collector's insert would be.
+    // Merges stay stopped until the end: a ReplacingMergeTree merge would collapse the copies the test needs.
+    await c.store.command('SYSTEM STOP MERGES spans');
     await c.store.command('INSERT INTO spans SELECT * FROM spans');
     await c.store.command('INSERT INTO evaluations SELECT * FROM evaluations');
     const [stored] = await c.store.query<{ rows: number; distinct: number }>(
@@ -84,12 +119,13 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
     expectSameAnswer(await triples(c.store, 'default', {}), before);
     expectSameAnswer(await triples(c.store, 'default', {}, 'raw'), before);
     for (const f of [{ prompt_version: 'v2' }, { dataset: 'late-root' }]) expectSameAnswer(await triples(c.store, 'default', f), await triples(c.store, 'default', f, 'raw'));
+    await c.store.command('SYSTEM START MERGES spans');
   });
 
   it('refills a rollup that a migration replaced on a store with data', async () => {
     const before = await triples(c.store, 'default', {});
-    // As if this store predated migration 010: applying it drops and recreates the rollup.
-    await c.store.command('ALTER TABLE schema_migrations DELETE WHERE version = 10 SETTINGS mutations_sync = 1');
+    // As if this store predated migration 010: applying it and those after drops and recreates the rollup.
+    await c.store.command('ALTER TABLE schema_migrations DELETE WHERE version >= 10 SETTINGS mutations_sync = 1');
     await migrate(c.store);
     expectSameAnswer(await triples(c.store, 'default', {}), before);
   });

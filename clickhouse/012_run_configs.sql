@@ -1,0 +1,82 @@
+-- Runs' configurations and envelopes per trace. /api/runs and
+-- /api/compare/runs listed each run's LLM configurations (config hash, model,
+-- request parameters) and its envelope (code version, seed, env.* resource
+-- attributes) by reading the raw spans of every trace of the listed runs: at
+-- 10M spans ~4 s, growing with the table. Both now ride along with the other
+-- per-trace columns:
+--
+-- * configs: the set of (config hash, model) of the trace's LLM spans that
+--   are not judge calls;
+-- * envelope: the set of (key, value) of its spans' resource attributes that
+--   are envelope keys (src/attributes.ts: evaltrace.code.version,
+--   evaltrace.seed, evaltrace.env.*);
+-- * config_params: a config hash's request parameters, a handful of rows per
+--   project, as value_names holds the names behind codes.
+--
+-- Sets, so a span stored twice changes nothing (010). The span expressions
+-- mirror TRACE_ROWS_RAW_SQL in collector/sql/traces.ts; the rollup test
+-- holds the answers equal to the raw tables'. Replacing the view makes the
+-- collector rebuild the rollup (and trace_writes, so no compacted row from
+-- before is read) from the stored spans.
+
+ALTER TABLE trace_rollup ADD COLUMN IF NOT EXISTS configs SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(String, String)));
+
+ALTER TABLE trace_rollup ADD COLUMN IF NOT EXISTS envelope SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(String, String)));
+
+ALTER TABLE trace_resolved ADD COLUMN IF NOT EXISTS configs Array(Tuple(String, String)) CODEC(ZSTD(3));
+
+ALTER TABLE trace_resolved ADD COLUMN IF NOT EXISTS envelope Array(Tuple(String, String)) CODEC(ZSTD(3));
+
+DROP VIEW IF EXISTS trace_rollup_spans_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_rollup_spans_mv TO trace_rollup AS
+SELECT
+    project,
+    trace_id,
+    toUInt8(1) AS has_spans,
+    max(bitShiftLeft(toUInt64((dataset_name != '') * 2 + is_root), 62) + if(dataset_name = '', 0, bitShiftRight(cityHash64(toString(dataset_name)), 2))) AS dataset,
+    max(bitShiftLeft(toUInt64((dataset_version != '') * 2 + is_root), 62) + if(dataset_version = '', 0, bitShiftRight(cityHash64(toString(dataset_version)), 2))) AS dataset_version,
+    max(bitShiftLeft(toUInt64((prompt_name != '') * 2 + is_root), 62) + if(prompt_name = '', 0, bitShiftRight(cityHash64(toString(prompt_name)), 2))) AS prompt,
+    max(bitShiftLeft(toUInt64((prompt_version != '') * 2 + is_root), 62) + if(prompt_version = '', 0, bitShiftRight(cityHash64(toString(prompt_version)), 2))) AS prompt_version,
+    min(bitShiftLeft(toUInt128((model = '') * 4 + (NOT is_root) * 2 + (NOT is_llm)), 125)
+        + bitShiftLeft(toUInt128(greatest(toUnixTimestamp64Nano(start_time), 0)), 62)
+        + if(model = '', 0, bitShiftRight(cityHash64(toString(model)), 2))) AS model,
+    max(concat(toString((example_id != '') * 2 + is_root), example_id)) AS example_id,
+    max(concat(toString((run_id != '') * 2 + is_root), run_id)) AS run_id,
+    max(toUInt8(is_root * 2 + (is_evaluation OR judge_name != ''))) AS judged,
+    max(concat(toString(toUInt8(is_root)), span_id)) AS root_span_id,
+    max(if(is_root, duration_ns, 0)) AS root_duration_ns,
+    groupUniqArrayIf(
+        bitShiftLeft(toUInt256(cityHash64(span_id)), 192)
+          + bitShiftLeft(toUInt256(toUInt64(round(ifNull(cost_usd, 0) * 1e12))), 128)
+          + bitShiftLeft(toUInt256(least(input_tokens, 4294967295)), 96)
+          + bitShiftLeft(toUInt256(least(output_tokens, 4294967295)), 64)
+          + toUInt256(cost_usd IS NULL),
+        is_llm AND judge_name = ''
+    ) AS llm_parts,
+    max(toUInt8(((success IS NOT NULL) * 2 + is_root) * 2 + ifNull(success, false))) AS success,
+    max(toUInt8(status_code = 2)) AS has_error,
+    min(start_time) AS trace_start,
+    max(end_time) AS trace_end,
+    groupUniqArrayIf((toString(config_hash), toString(model)), is_llm AND judge_name = '' AND config_hash != '') AS configs,
+    groupUniqArrayArray(arrayFilter(
+        x -> x.1 = 'evaltrace.code.version' OR x.1 = 'evaltrace.seed' OR startsWith(x.1, 'evaltrace.env.'),
+        arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes)))) AS envelope
+FROM spans
+GROUP BY project, trace_id
+SETTINGS prefer_column_name_to_alias = 1;
+
+CREATE TABLE IF NOT EXISTS config_params
+(
+    project LowCardinality(String),
+    config_hash String,
+    params String CODEC(ZSTD(3))
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (project, config_hash);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS config_params_mv TO config_params AS
+SELECT DISTINCT project, toString(config_hash) AS config_hash, request_params AS params
+FROM spans
+WHERE config_hash != ''
+SETTINGS prefer_column_name_to_alias = 1;
