@@ -1,13 +1,15 @@
 # The evaltrace collector (server mode in docker-compose.yml; embedded mode when EVALTRACE_CLICKHOUSE_URL is unset).
 
-# Build: the SDK and the collector to plain JavaScript (scripts/build.mjs; needs the dev dependencies).
+# Build: the conventions, the SDK and the collector to plain JavaScript (scripts/build.mjs; needs the dev dependencies).
 FROM node:20-bookworm-slim AS build
 WORKDIR /repo
 COPY package.json package-lock.json ./
+COPY conventions/package.json ./conventions/
 COPY src/package.json ./src/
 COPY collector/package.json ./collector/
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
+COPY conventions ./conventions
 COPY src ./src
 COPY collector ./collector
 COPY clickhouse ./clickhouse
@@ -19,10 +21,12 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
+COPY conventions/package.json ./conventions/
 COPY src/package.json ./src/
 COPY collector/package.json ./collector/
 # No install scripts (package.json allowScripts denies them all: none is needed to run).
 RUN npm ci --omit=dev --ignore-scripts --workspace collector --no-audit --no-fund && npm cache clean --force
+COPY --from=build /repo/conventions/dist ./conventions/dist
 COPY --from=build /repo/src/dist ./src/dist
 COPY --from=build /repo/collector/dist ./collector/dist
 # Embedded mode keeps its data in ./.evaltrace (a volume in practice), writable by the unprivileged user.

@@ -46,6 +46,19 @@ export const BENCH_LOAD: LoadShape = { traces: 25, spansPerTrace: 20, llmPerTrac
 /** #23's load: 1,000-span requests where 19 of 20 spans are LLM calls with model, tokens and cost. */
 export const LLM_LOAD: LoadShape = { traces: 50, spansPerTrace: 20, llmPerTrace: 19 };
 
+/** The resource an app instrumented by evaltrace's init() sends: OTel's SDK keys and the run's envelope (src/envelope.ts). */
+const RESOURCE = [
+  attr('service.name', 'bench'),
+  attr('telemetry.sdk.language', 'nodejs'),
+  attr('telemetry.sdk.name', 'opentelemetry'),
+  attr('telemetry.sdk.version', '2.2.0'),
+  attr('evaltrace.code.version', '3f2a9c1'),
+  attr('evaltrace.env.runtime', 'node 20.20.0'),
+  attr('evaltrace.env.platform', 'linux-x64'),
+  attr('evaltrace.env.dependencies_hash', 'sha256:9b1c'),
+  attr('evaltrace.cost.price_table', '2026-11-01'),
+];
+
 export function payloads(encoding: PayloadEncoding, shape: LoadShape = BENCH_LOAD): PayloadFactory {
   const { traces, spansPerTrace, llmPerTrace } = shape;
   const start = BigInt(Date.now() - 3_600_000) * 1_000_000n;
@@ -73,7 +86,7 @@ export function payloads(encoding: PayloadEncoding, shape: LoadShape = BENCH_LOA
       });
     }
   }
-  const message = { resourceSpans: [{ resource: { attributes: [attr('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] };
+  const message = { resourceSpans: [{ resource: { attributes: RESOURCE }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] };
   const spansPerRequest = traces * spansPerTrace;
   if (encoding === 'json') {
     const json = JSON.stringify(message, (_k, v) => (v?.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v));

@@ -8,7 +8,7 @@
 -- * configs: the set of (config hash, model) of the trace's LLM spans that
 --   are not judge calls;
 -- * envelope: the set of (key, value) of its spans' resource attributes that
---   are envelope keys (src/attributes.ts: evaltrace.code.version,
+--   are envelope keys (conventions/attributes.ts: evaltrace.code.version,
 --   evaltrace.seed, evaltrace.env.*);
 -- * config_params: a config hash's request parameters, a handful of rows per
 --   project, as value_names holds the names behind codes.

@@ -1,8 +1,8 @@
-// Builds the two packages of the workspace to plain JavaScript:
-//   node scripts/build.mjs [sdk|collector]   (both when no argument)
-// - sdk: src/ to src/dist/esm (ESM) and src/dist/cjs (CommonJS), each with the
-//   .d.ts declarations beside it, so `import` and `require` both get types that
-//   match their module kind.
+// Builds the three packages of the workspace to plain JavaScript:
+//   node scripts/build.mjs [conventions|sdk|collector]   (all when no argument)
+// - conventions and sdk: conventions/ and src/ each to dist/esm (ESM) and
+//   dist/cjs (CommonJS), each with the .d.ts declarations beside it, so
+//   `import` and `require` both get types that match their module kind.
 // - collector: collector/ to collector/dist/collector, with the SQL schema in
 //   collector/dist/clickhouse and the dashboard beside it: the same relative
 //   places as in the repo, so paths modules resolve from import.meta.url hold
@@ -27,16 +27,17 @@ function sources(dir) {
 
 const common = { platform: 'node', target: 'node20', logLevel: 'warning', sourcemap: 'linked' };
 
-async function buildSdk() {
-  const out = join(root, 'src/dist');
+/** A library package (conventions/, src/): ESM and CommonJS, with declarations for each. */
+async function buildLibrary(dir) {
+  const out = join(root, dir, 'dist');
   rmSync(out, { recursive: true, force: true });
-  const entryPoints = sources('src');
-  await build({ ...common, entryPoints, outdir: join(out, 'esm'), outbase: join(root, 'src'), format: 'esm' });
-  await build({ ...common, entryPoints, outdir: join(out, 'cjs'), outbase: join(root, 'src'), format: 'cjs' });
+  const entryPoints = sources(dir);
+  await build({ ...common, entryPoints, outdir: join(out, 'esm'), outbase: join(root, dir), format: 'esm' });
+  await build({ ...common, entryPoints, outdir: join(out, 'cjs'), outbase: join(root, dir), format: 'cjs' });
   // The package is "type": "module"; this makes Node (and TypeScript) read dist/cjs as CommonJS.
   writeFileSync(join(out, 'cjs/package.json'), '{ "type": "commonjs" }\n');
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'src/tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', join(root, dir, 'tsconfig.build.json')], { stdio: 'inherit' });
   // The same declarations serve CommonJS: read under dist/cjs, they describe a CommonJS module.
   cpSync(join(out, 'esm'), join(out, 'cjs'), { recursive: true, filter: (f) => !f.endsWith('.js') && !f.endsWith('.js.map') });
 }
@@ -61,10 +62,12 @@ async function buildCollector() {
 }
 
 const which = process.argv[2];
-if (which !== undefined && which !== 'sdk' && which !== 'collector') {
-  console.error(`usage: node scripts/build.mjs [sdk|collector]; got "${which}"`);
+const PACKAGES = ['conventions', 'sdk', 'collector'];
+if (which !== undefined && !PACKAGES.includes(which)) {
+  console.error(`usage: node scripts/build.mjs [${PACKAGES.join('|')}]; got "${which}"`);
   process.exit(2);
 }
-// The collector imports evaltrace/conventions, which resolves to the SDK's build.
-if (which !== 'collector') await buildSdk();
-if (which !== 'sdk') await buildCollector();
+// Each package imports the built output of those before it (sdk and collector import the conventions).
+if (which === undefined || which === 'conventions') await buildLibrary('conventions');
+if (which === undefined || which === 'sdk') await buildLibrary('src');
+if (which === undefined || which === 'collector') await buildCollector();

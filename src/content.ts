@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { TRUNCATION_MARK } from './attributes.js';
+import { TRUNCATION_MARK } from '@evaltrace/semantic-conventions';
 import { settings } from './config.js';
 import { messagesJson } from './message-json.js';
 

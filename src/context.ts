@@ -1,5 +1,5 @@
 import { type Attributes, type Context, type Span, context, createContextKey } from '@opentelemetry/api';
-import { ATTR } from './attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { VERSION_FIELDS, versionsReader } from './input.js';
 
 /**

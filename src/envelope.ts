@@ -3,8 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
-import { ATTR } from './attributes.js';
-import { PRICE_TABLE_VERSION } from './pricing.js';
+import { ATTR, PRICE_TABLE_VERSION } from '@evaltrace/semantic-conventions';
 
 /**
  * The reproducibility envelope recorded as resource attributes: which code,

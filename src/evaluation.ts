@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, type Attributes, type Context, type Span, type SpanContext, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
-import { ATTR } from './attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { contextWithVersions, versionAttributes } from './context.js';
 import { type RecordedJudge, judgeReader } from './input.js';
 import { tracer } from './tracer.js';

@@ -15,4 +15,4 @@ export { type CodeJudge, contains, exactMatch, jsonValid, type MatchOptions, reg
 export type { Expected } from './expected.js';
 export { runExperiment, type Example, type ExperimentOptions, type ExperimentResult, type ExperimentSummary } from './experiment.js';
 export { EvaltraceSpanProcessor } from './processor.js';
-export { ATTR } from './attributes.js';
+export { ATTR } from '@evaltrace/semantic-conventions';

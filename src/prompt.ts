@@ -1,5 +1,5 @@
 import { stampPrompt } from './context.js';
-import { type Template, type TemplateMessage, templateVersion } from './template-version.js';
+import { type Template, type TemplateMessage, templateVersion } from '@evaltrace/semantic-conventions';
 
 export type { Template, TemplateMessage };
 

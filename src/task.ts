@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Link, type Span, type SpanContext, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { ATTR } from './attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { captureValue } from './content.js';
 import { type RecordedVersions, type Versions, contextWithVersions, scopeOf } from './context.js';
 import { VERSION_FIELDS, versionsReader } from './input.js';

@@ -113,16 +113,17 @@ describe('Dockerfile', () => {
     const install = at(build, 'RUN', /\bnpm ci\b/);
     expect(install).toBeGreaterThan(-1);
     expect(at(build, 'COPY', /^package\.json package-lock\.json/)).toBeLessThan(install);
+    expect(at(build, 'COPY', /^conventions\/package\.json/)).toBeLessThan(install);
     expect(at(build, 'COPY', /^src\/package\.json/)).toBeLessThan(install);
     expect(at(build, 'COPY', /^collector\/package\.json/)).toBeLessThan(install);
-    for (const needed of ['src', 'collector', 'clickhouse', 'scripts', 'tsconfig.json']) expect(at(build, 'COPY', new RegExp(`^${needed} `)), needed).toBeGreaterThan(install);
+    for (const needed of ['conventions', 'src', 'collector', 'clickhouse', 'scripts', 'tsconfig.json']) expect(at(build, 'COPY', new RegExp(`^${needed} `)), needed).toBeGreaterThan(install);
     expect(at(build, 'RUN', new RegExp(`^${pkg('package.json').scripts.build}$`))).toBeGreaterThan(at(build, 'COPY', /^scripts\b/));
   });
 
   it("runs with only the collector workspace's locked production dependencies and the built JavaScript", () => {
     expect(at(run, 'RUN', /\bnpm ci\b.*--omit=dev.*--workspace collector/)).toBeGreaterThan(-1);
     const copied = run.filter((x) => x.op === 'COPY' && x.arg.startsWith('--from=build')).map((x) => x.arg.split(/\s+/)[1]);
-    expect(copied.sort()).toEqual(['/repo/collector/dist', '/repo/src/dist']);
+    expect(copied.sort()).toEqual(['/repo/collector/dist', '/repo/conventions/dist', '/repo/src/dist']);
     const cmd = JSON.parse(args('CMD')[0]!) as string[];
     expect(cmd).toEqual(pkg('package.json').scripts.start!.split(' '));
     expect(args('EXPOSE')).toEqual(['4318 4317']);
@@ -164,7 +165,7 @@ describe('.dockerignore', () => {
 
   it('keeps node_modules, local data and secrets out of the build context, and the sources in', () => {
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.evaltrace', '.env', '.git']));
-    for (const needed of ['src', 'collector', 'clickhouse', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    for (const needed of ['conventions', 'src', 'collector', 'clickhouse', 'package.json', 'package-lock.json', 'tsconfig.json']) {
       expect(ignored, needed).not.toContain(needed);
       expect(existsSync(join(ROOT, needed)), needed).toBe(true);
     }

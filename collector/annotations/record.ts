@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import { isPassLabel } from 'evaltrace/conventions';
+import { isPassLabel } from '@evaltrace/semantic-conventions';
 import { notFound } from '../errors.js';
 import type { IngestService } from '../ingest/service.js';
 import { SCORE_KEY } from '../sql/traces.js';

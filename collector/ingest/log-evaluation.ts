@@ -4,7 +4,7 @@
  * names (looked up by the ingest service, once per request).
  */
 import { createHash } from 'node:crypto';
-import { ATTR, EVALUATION_EVENT } from 'evaltrace/conventions';
+import { ATTR, EVALUATION_EVENT } from '@evaltrace/semantic-conventions';
 import type { OtlpLogRecord } from '../otlp/model.js';
 import { evaluationRow, type NormalizeContext } from './normalize.js';
 import type { EvaluationRow } from './rows.js';

@@ -1,4 +1,4 @@
-import { ALIASES, ATTR, costUsd, EVALUATION_EVENT, isPassLabel } from 'evaltrace/conventions';
+import { ALIASES, ATTR, costUsd, EVALUATION_EVENT, isPassLabel } from '@evaltrace/semantic-conventions';
 import type { Limits } from '../limits.js';
 import type { Attributes, OtlpSpanEnvelope } from '../otlp/model.js';
 import { withPeerAttributes } from './peer-attributes.js';

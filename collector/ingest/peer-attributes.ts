@@ -4,7 +4,7 @@ import type { AttrValue, Attributes } from '../otlp/model.js';
  * OpenInference puts user metadata on a span as one JSON attribute,
  * `metadata` (openinference-core `setMetadata`). Its version keys are lifted
  * here into flat `metadata.<key>` attributes, which the contract's alias
- * lists (src/attributes.ts, imported as evaltrace/conventions) accept after the evaltrace names.
+ * lists (conventions/attributes.ts, the @evaltrace/semantic-conventions package) accept after the evaltrace names.
  */
 export const OPENINFERENCE_METADATA = 'metadata';
 

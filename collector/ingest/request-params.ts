@@ -5,7 +5,7 @@ import {
   REQUEST_PARAMS,
   type RequestParamKey,
   TOOL_NAME_SOURCES,
-} from 'evaltrace/conventions';
+} from '@evaltrace/semantic-conventions';
 import { canonicalJson, shortHash } from '../canonical-json.js';
 import type { AttrValue, Attributes } from '../otlp/model.js';
 
@@ -39,7 +39,7 @@ const NUMERIC_KEYS = (Object.keys(REQUEST_PARAMS) as RequestParamKey[]).filter(
 
 /**
  * Reads a span's request parameters: the contract's attribute names and their
- * peers' aliases first (src/attributes.ts), then OpenInference's
+ * peers' aliases first (conventions/attributes.ts), then OpenInference's
  * `llm.invocation_parameters` JSON; tool names from `gen_ai.tool.definitions`,
  * else OpenLLMetry's indexed `llm.request.functions.{i}.name`, else
  * OpenInference's `llm.tools.{i}.tool.json_schema`, else the invocation

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Metrics } from '../metrics.js';
-import { ATTR } from 'evaltrace/conventions';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { decodeLogs, decodeTraces, type Encoding } from '../otlp/decode.js';
 import type { OtlpLogRecord } from '../otlp/model.js';
 import type { Store } from '../store/types.js';

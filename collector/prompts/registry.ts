@@ -5,7 +5,7 @@
  * newest version.
  */
 import { randomUUID } from 'node:crypto';
-import { type TemplateMessage, templateVersion } from 'evaltrace/conventions';
+import { type TemplateMessage, templateVersion } from '@evaltrace/semantic-conventions';
 import { DomainError, notFound } from '../errors.js';
 import { nowMicros, toClickHouseTime, toIso } from '../clock.js';
 import { serializer } from '../serial.js';

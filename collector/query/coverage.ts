@@ -3,7 +3,7 @@
  * names. A run of a stored version should run every item of it, by the
  * item's id, with the item's input; anything else is reported, item by item.
  */
-import { TRUNCATION_MARK } from 'evaltrace/conventions';
+import { TRUNCATION_MARK } from '@evaltrace/semantic-conventions';
 import { canonicalJson } from '../canonical-json.js';
 
 /** The ids listed in full; counts are always exact. */

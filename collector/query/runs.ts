@@ -3,7 +3,7 @@
  * runExperiment() tags repeat r of run R as `R/r`, so a run is the run id
  * less a trailing `/<digits>`; any other run id is a run of its own.
  */
-import { ATTR } from 'evaltrace/conventions';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { loadDatasetVersion } from '../datasets/registry.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';

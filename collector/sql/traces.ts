@@ -1,4 +1,4 @@
-import { ATTR } from 'evaltrace/conventions';
+import { ATTR } from '@evaltrace/semantic-conventions';
 
 /**
  * The per-trace resolution every query builds on. A trace's versions may sit

@@ -1,5 +1,5 @@
 import { type ChatMessage, type MessagePart, partsOf, textPart } from '../content.js';
-import type { TokenUsage } from '../pricing.js';
+import type { TokenUsage } from '@evaltrace/semantic-conventions';
 import type { CallError, Operation, Outcome, StreamAccumulator } from './operation.js';
 import type { SseEvent } from './sse.js';
 import { type Obj, arr, modelOf, num, obj, providerError, str, textOf } from './wire.js';

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '../content.js';
-import type { TokenUsage } from '../pricing.js';
+import type { TokenUsage } from '@evaltrace/semantic-conventions';
 import type { SseEvent } from './sse.js';
 
 /** A provider call's request parameters, read loosely (see wire.ts). */

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ALIASES, ATTR, REQUEST_PARAMS } from '../attributes.js';
+import { ALIASES, ATTR, REQUEST_PARAMS } from '@evaltrace/semantic-conventions';
 import type { Params } from './operation.js';
 import { type Obj, arr, num, obj, str } from './wire.js';
 

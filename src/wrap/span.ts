@@ -10,9 +10,8 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { ATTR } from '../attributes.js';
+import { ATTR, costUsd } from '@evaltrace/semantic-conventions';
 import { captureMessages, capturesContent } from '../content.js';
-import { costUsd } from '../pricing.js';
 import { tracer } from '../tracer.js';
 import type { CallError, Operation, Outcome, Params } from './operation.js';
 import { addRequestParams } from './request-params.js';

@@ -9,7 +9,7 @@ import { freePort } from '../helpers/child-collector.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 
 /**
- * The two packages as a user gets them: `npm pack`ed from the workspace and
+ * The three packages as a user gets them: `npm pack`ed from the workspace and
  * installed into apps in a temporary folder outside the repository (so nothing
  * resolves through the workspace's node_modules). The tarballs hold the build
  * that the global setup made; `npm pack` runs prepack, which would rebuild
@@ -26,6 +26,7 @@ const npm = (cwd: string, args: string[]) =>
   exec(NPM, [...args, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd, timeout: 240_000, maxBuffer: 16 << 20 });
 const node = (cwd: string, args: string[]) => exec(process.execPath, args, { cwd, timeout: 60_000 });
 
+let conventionsTarball: string;
 let sdkTarball: string;
 let collectorTarball: string;
 
@@ -82,13 +83,39 @@ main().catch((err) => { console.error(err); process.exit(1); });
 `;
 
 beforeAll(async () => {
-  const packed = await exec(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '-w', 'src', '-w', 'collector'], { cwd: ROOT, timeout: 120_000 });
+  const packed = await exec(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', work, '-w', 'conventions', '-w', 'src', '-w', 'collector'], { cwd: ROOT, timeout: 120_000 });
   const files = (JSON.parse(packed.stdout) as { name: string; filename: string }[]).map((p) => ({ name: p.name, path: join(work, p.filename) }));
+  conventionsTarball = files.find((f) => f.name === '@evaltrace/semantic-conventions')!.path;
   sdkTarball = files.find((f) => f.name === 'evaltrace')!.path;
   collectorTarball = files.find((f) => f.name === '@evaltrace/collector')!.path;
 }, 180_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the conventions package', () => {
+  it('installs alone, with nothing else, and gives ESM and CommonJS the same names and prices', async () => {
+    const app = makeApp('conventions-app', 'module');
+    await npm(app, ['install', conventionsTarball]);
+    expect(readdirSync(join(app, 'node_modules')).filter((d) => !d.startsWith('.'))).toEqual(['@evaltrace']);
+    const probe = (load: string) => `${load}
+console.log(JSON.stringify({ dataset: ATTR.datasetName, cost: costUsd('gpt-4o-mini', { inputTokens: 1000000, outputTokens: 0 }) }));`;
+    writeFileSync(join(app, 'esm.mjs'), probe("import { ATTR, costUsd } from '@evaltrace/semantic-conventions';"));
+    writeFileSync(join(app, 'cjs.cjs'), probe("const { ATTR, costUsd } = require('@evaltrace/semantic-conventions');"));
+    const [esm, cjs] = await Promise.all([node(app, ['esm.mjs']), node(app, ['cjs.cjs'])]);
+    const answer = JSON.parse(esm.stdout) as { dataset: string; cost: number };
+    expect(answer.dataset).toBe('evaltrace.dataset.name');
+    expect(answer.cost).toBeGreaterThan(0);
+    expect(JSON.parse(cjs.stdout)).toEqual(answer);
+  }, 120_000);
+
+  it('imports nothing but Node built-ins and its own files', () => {
+    const dir = join(ROOT, 'conventions');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, file), 'utf8');
+      for (const [, spec] of source.matchAll(/\bfrom\s+'([^']+)'/g)) expect(spec!, `${file} imports ${spec}`).toMatch(/^(node:|\.\/[\w-]+\.js$)/);
+    }
+  });
+});
 
 describe('the SDK package', () => {
   let collector: RunningCollector;
@@ -98,9 +125,9 @@ describe('the SDK package', () => {
   beforeAll(async () => {
     collector = await startTestCollector();
     esmApp = makeApp('esm-app', 'module');
-    await npm(esmApp, ['install', sdkTarball, `openai@${OPENAI}`]);
+    await npm(esmApp, ['install', conventionsTarball, sdkTarball, `openai@${OPENAI}`]);
     cjsApp = makeApp('cjs-app', 'commonjs');
-    await npm(cjsApp, ['install', sdkTarball, `openai@${OPENAI}`]);
+    await npm(cjsApp, ['install', conventionsTarball, sdkTarball, `openai@${OPENAI}`]);
   }, 300_000);
 
   afterAll(() => collector?.close());
@@ -112,9 +139,12 @@ describe('the SDK package', () => {
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
   });
 
-  it('depends on OpenTelemetry alone; openai and the Anthropic SDK are optional peers', () => {
+  it('depends on OpenTelemetry and the conventions package alone, which depends on nothing; openai and the Anthropic SDK are optional peers', () => {
     const manifest = JSON.parse(readFileSync(join(esmApp, 'node_modules/evaltrace/package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(manifest.dependencies!).every((d) => d.startsWith('@opentelemetry/'))).toBe(true);
+    const others = Object.keys(manifest.dependencies!).filter((d) => !d.startsWith('@opentelemetry/'));
+    expect(others).toEqual(['@evaltrace/semantic-conventions']);
+    const conventions = JSON.parse(readFileSync(join(esmApp, 'node_modules/@evaltrace/semantic-conventions/package.json'), 'utf8')) as Record<string, unknown>;
+    expect(conventions.dependencies).toBeUndefined();
     expect(manifest.peerDependenciesMeta).toEqual({ openai: { optional: true }, '@anthropic-ai/sdk': { optional: true } });
   });
 
@@ -158,9 +188,9 @@ export const done: Promise<void> = telemetry.flush();
 
   it(`adds at most ${SDK_BUDGET_BYTES / 2 ** 20} MB to an empty app's node_modules`, async () => {
     const app = makeApp('size-app', 'module');
-    await npm(app, ['install', sdkTarball]);
+    await npm(app, ['install', conventionsTarball, sdkTarball]);
     const installed = readdirSync(join(app, 'node_modules'), { withFileTypes: true }).filter((d) => !d.name.startsWith('.')).map((d) => d.name);
-    expect(installed.sort()).toEqual(['@opentelemetry', 'evaltrace']);
+    expect(installed.sort()).toEqual(['@evaltrace', '@opentelemetry', 'evaltrace']);
     const { bytes, blocks } = sizeOf(join(app, 'node_modules'));
     console.log(`SDK install: ${(bytes / 2 ** 20).toFixed(1)} MiB of files, ${(blocks / 2 ** 20).toFixed(1)} MiB of disk blocks`);
     expect(bytes).toBeLessThanOrEqual(SDK_BUDGET_BYTES);
@@ -173,7 +203,7 @@ describe('the collector package', () => {
 
   beforeAll(async () => {
     app = makeApp('collector-app', 'module');
-    await npm(app, ['install', sdkTarball, collectorTarball]);
+    await npm(app, ['install', conventionsTarball, sdkTarball, collectorTarball]);
   }, 300_000);
 
   afterAll(() => child?.kill('SIGTERM'));

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { MAX_CONTENT_CHARS } from '../../src/content.js';
 import { task, wrap } from '../../src/index.js';
 import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PRICES, costUsd, priceFor } from '../../src/pricing.js';
+import { PRICES, costUsd, priceFor } from '@evaltrace/semantic-conventions';
 
 /** Model ids as apps and providers write them: table keys, dated snapshots, provider prefixes, unknown ids. */
 const modelId = fc

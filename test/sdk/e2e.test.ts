@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
-import { costUsd } from '../../src/pricing.js';
+import { costUsd } from '@evaltrace/semantic-conventions';
 import { type Telemetry, definePrompt, init, judgeTraces, task, wrap } from '../../src/index.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { type MockLlm, USAGE, snapshotOf, startMockLlm } from './helpers/mock-llm.js';

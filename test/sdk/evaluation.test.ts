@@ -1,6 +1,6 @@
 import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { recordEvaluation, task } from '../../src/index.js';
 import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { definePrompt, runExperiment } from '../../src/index.js';
 import type { MockLlm } from './helpers/mock-llm.js';
 import type { TestTelemetry } from './helpers/telemetry.js';

@@ -3,7 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { init, task, wrap } from '../../src/index.js';
 import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';
 

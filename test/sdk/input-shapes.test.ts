@@ -1,6 +1,6 @@
 import { trace } from '@opentelemetry/api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { type ExperimentOptions, recordEvaluation, runExperiment, task, withVersions } from '../../src/index.js';
 import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningCollector } from '../../collector/server.js';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { type StoredTrace, type Telemetry, init, judgeTraces, task, wrap } from '../../src/index.js';
 import { getJson, startTestCollector } from '../helpers/collector.js';
 import { type MockLlm, startMockLlm } from './helpers/mock-llm.js';

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { wrap } from '../../src/index.js';
 import type { MockLlm } from './helpers/mock-llm.js';
 import { type TestTelemetry, only } from './helpers/telemetry.js';

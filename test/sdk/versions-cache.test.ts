@@ -1,7 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
+import { ATTR } from '@evaltrace/semantic-conventions';
 import { definePrompt, task, withVersions } from '../../src/index.js';
 import type { MockLlm } from './helpers/mock-llm.js';
 import type { TestTelemetry } from './helpers/telemetry.js';

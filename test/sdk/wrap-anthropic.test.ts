@@ -1,8 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
-import { costUsd } from '../../src/pricing.js';
+import { ATTR, costUsd } from '@evaltrace/semantic-conventions';
 import { task, wrap } from '../../src/index.js';
 import { type MockLlm, USAGE, snapshotOf, startMockLlm } from './helpers/mock-llm.js';
 import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';

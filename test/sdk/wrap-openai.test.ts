@@ -1,8 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTR } from '../../src/attributes.js';
-import { costUsd } from '../../src/pricing.js';
+import { ATTR, costUsd } from '@evaltrace/semantic-conventions';
 import { wrap } from '../../src/index.js';
 import { type MockLlm, USAGE, snapshotOf } from './helpers/mock-llm.js';
 import { type TestTelemetry, only } from './helpers/telemetry.js';
