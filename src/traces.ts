@@ -1,3 +1,4 @@
+import type { ListedTrace, TracePage } from '@evaltrace/semantic-conventions';
 import { type Connection, collectorRequest } from './collector-api.js';
 
 export type { Connection } from './collector-api.js';
@@ -36,22 +37,6 @@ export interface StoredTrace {
   outputText: string;
 }
 
-
-interface ListingRow {
-  trace_id: string;
-  span_id: string | null;
-  dataset: string;
-  dataset_version: string;
-  example_id: string;
-  prompt: string;
-  prompt_version: string;
-  model: string;
-  run_id: string;
-  start_time: string;
-  input: string | null;
-  output: string | null;
-}
-
 const PAGE_SIZE = 100;
 
 /** Pages through `GET /api/traces`; traces without a root span cannot be targeted and are left out. */
@@ -70,7 +55,7 @@ export async function* listTraces(filter: TraceFilter = {}, conn: Connection = {
     ] as const;
     for (const [k, v] of fields) if (v !== undefined) query.set(k, v);
     query.set('limit', String(Math.min(PAGE_SIZE, remaining)));
-    const body = await collectorRequest<{ traces?: ListingRow[]; next_cursor?: string | null }>(`/api/traces?${query}`, {}, conn);
+    const body = await collectorRequest<Partial<TracePage>>(`/api/traces?${query}`, {}, conn);
     if (!Array.isArray(body.traces)) throw new Error('evaltrace: the collector answered GET /api/traces without a traces list');
     for (const row of body.traces) {
       if (remaining <= 0) return;
@@ -82,7 +67,7 @@ export async function* listTraces(filter: TraceFilter = {}, conn: Connection = {
   } while (cursor && remaining > 0);
 }
 
-function storedTrace(r: ListingRow, spanId: string): StoredTrace {
+function storedTrace(r: ListedTrace, spanId: string): StoredTrace {
   const input = parseContent(r.input);
   const output = parseContent(r.output);
   return {

@@ -1,3 +1,4 @@
+import type { ListedTrace, TracePage, TraceSummary } from '@evaltrace/semantic-conventions';
 import { z } from 'zod';
 import { invalid } from '../errors.js';
 import { parseRequestParams } from '../ingest/request-params.js';
@@ -55,7 +56,7 @@ export async function traceContent(store: Store, project: string, traceIds: read
   return new Map(rows.map((c) => [c.trace_id, { input: c.task_input || c.llm_input || null, output: c.task_output || c.llm_output || null }]));
 }
 
-function summaryJson(r: SummaryRow) {
+function summaryJson(r: SummaryRow): TraceSummary {
   return {
     trace_id: r.trace_id,
     span_id: r.root_span_id || null,
@@ -87,7 +88,7 @@ export async function listTraces(
   f: TraceFilter,
   page: z.infer<typeof ListingSchema>,
   extra: { where: string; params: QueryParams } = { where: '1', params: {} },
-) {
+): Promise<TracePage> {
   const params: QueryParams = { ...extra.params, project, limit: page.limit + 1 };
   let after = extra.where;
   const newest = page.order === 'newest';
@@ -106,7 +107,7 @@ export async function listTraces(
   const last = pageRows.at(-1);
   const content = await traceContent(store, project, pageRows.map((r) => r.trace_id));
   return {
-    traces: pageRows.map((r) => ({ ...summaryJson(r), input: content.get(r.trace_id)?.input ?? null, output: content.get(r.trace_id)?.output ?? null })),
+    traces: pageRows.map((r): ListedTrace => ({ ...summaryJson(r), input: content.get(r.trace_id)?.input ?? null, output: content.get(r.trace_id)?.output ?? null })),
     next_cursor: rows.length > page.limit && last ? (newest ? `${last.start_ns}:${last.trace_id}` : last.trace_id) : null,
   };
 }

@@ -1,14 +1,11 @@
-import type { z } from '@hono/zod-openapi';
-import type { TraceListResponse } from '../../routes/api-schemas.js';
+import type { TracePage } from '@evaltrace/semantic-conventions';
 import { type Command, fetchAndShow, FILTERS, queryOf } from '../command.js';
 import { date, NONE, num, usd } from '../format.js';
 import { renderTable } from '../table.js';
 
-type TraceList = z.infer<typeof TraceListResponse>;
-
 const OPTIONS = [...Object.keys(FILTERS).filter((k) => !k.startsWith('judge') && k !== 'evaluation'), 'limit', 'cursor', 'order'];
 
-function tracesTable(b: TraceList): string {
+function tracesTable(b: TracePage): string {
   if (b.traces.length === 0) return 'no task traces match\n';
   const table = renderTable(
     ['trace', 'started', 'example', 'dataset', 'model', 'prompt', 'run', 'success', 'latency ms', 'cost'],
@@ -38,5 +35,5 @@ export const tracesCommand: Command = {
     order: { type: 'string', description: 'newest (latest start first) or trace_id (a stable order for re-judging); default trace_id' },
   },
   exports: false,
-  run: (ctx) => fetchAndShow<TraceList>(ctx, '/api/traces', queryOf(ctx, OPTIONS), tracesTable),
+  run: (ctx) => fetchAndShow<TracePage>(ctx, '/api/traces', queryOf(ctx, OPTIONS), tracesTable),
 };
