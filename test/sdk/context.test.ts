@@ -1,23 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { definePrompt, task, withVersions } from '../../src/index.js';
-import type { MockLlm } from './helpers/mock-llm.js';
-import type { TestTelemetry } from './helpers/telemetry.js';
-import { startWrapped, stopWrapped } from './helpers/wrapped.js';
+import { useWrapped } from './helpers/wrapped.js';
 
-let llm: MockLlm;
-let otel: TestTelemetry;
-let client: OpenAI;
 
-beforeAll(async () => {
-  ({ llm, otel, client } = await startWrapped());
-});
-afterAll(() => stopWrapped({ llm, otel }));
-beforeEach(() => otel.reset());
+const w = useWrapped();
 
 const meta = {
   dataset: { name: 'qa', version: '3' },
@@ -34,14 +24,14 @@ const VERSIONS = {
   [ATTR.runId]: 'run-a',
 };
 const appTracer = () => trace.getTracer('my-app');
-const ask = (content: string) => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
+const ask = (content: string) => w.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
 const byName = (spans: ReadableSpan[], name: string) => spans.filter((s) => s.name === name);
 
 describe('task()', () => {
   it('runs fn as the root span "task" of a new trace, carrying every version', async () => {
     const result = await task(meta, async () => 'done');
     expect(result).toBe('done');
-    const [root] = await otel.spans(1, 'task');
+    const [root] = await w.otel.spans(1, 'task');
     expect(root?.parentSpanContext).toBeUndefined();
     expect(root?.attributes).toMatchObject(VERSIONS);
   });
@@ -57,7 +47,7 @@ describe('task()', () => {
         resolve();
       })));
     });
-    const spans = await otel.spans(6);
+    const spans = await w.otel.spans(6);
     const root = byName(spans, 'task')[0];
     const others = spans.filter((s) => s.name !== 'task');
     expect(others.map((s) => s.name).sort()).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o-mini', 'rerank', 'retrieve']);
@@ -75,7 +65,7 @@ describe('task()', () => {
       t.success(true);
       expect(t.outcome).toBe(true);
     });
-    const [root] = await otel.spans(1, 'task');
+    const [root] = await w.otel.spans(1, 'task');
     expect(root?.attributes[ATTR.taskSuccess]).toBe(true);
     expect(root?.attributes[ATTR.taskInput]).toBe('{"question":"q?"}');
     expect(root?.attributes[ATTR.taskOutput]).toBe('a!');
@@ -83,14 +73,14 @@ describe('task()', () => {
 
   it('takes the input from meta.input', async () => {
     await task({ ...meta, input: 'plain text' }, () => undefined);
-    const [root] = await otel.spans(1, 'task');
+    const [root] = await w.otel.spans(1, 'task');
     expect(root?.attributes[ATTR.taskInput]).toBe('plain text');
   });
 
   it('records a thrown error on the root span, marks the task unsuccessful and re-throws it', async () => {
     const boom = new RangeError('boom');
     await expect(task(meta, () => Promise.reject(boom))).rejects.toBe(boom);
-    const [root] = await otel.spans(1, 'task');
+    const [root] = await w.otel.spans(1, 'task');
     expect(root?.status.code).toBe(SpanStatusCode.ERROR);
     expect(root?.attributes[ATTR.errorType]).toBe('RangeError');
     expect(root?.attributes[ATTR.taskSuccess]).toBe(false);
@@ -98,7 +88,7 @@ describe('task()', () => {
 
   it('starts a nested task as its own trace that inherits unset versions and links to the enclosing span', async () => {
     await task(meta, () => task({ exampleId: 'q-18', prompt: { name: 'answer', version: 'v3' } }, () => ask('inner')));
-    const spans = await otel.spans(3);
+    const spans = await w.otel.spans(3);
     const taskFor = (id: string) => byName(spans, 'task').find((s) => s.attributes[ATTR.exampleId] === id);
     const [outer, inner] = [taskFor('q-17'), taskFor('q-18')];
     expect(inner?.spanContext().traceId).not.toBe(outer?.spanContext().traceId);
@@ -111,7 +101,7 @@ describe('task()', () => {
   it('gives tasks that name no run the same process-wide run id', async () => {
     await task({ exampleId: 'a' }, () => undefined);
     await task({ exampleId: 'b' }, () => undefined);
-    const roots = await otel.spans(2, 'task');
+    const roots = await w.otel.spans(2, 'task');
     const ids = roots.map((s) => s.attributes[ATTR.runId]);
     expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(ids[1]).toBe(ids[0]);
@@ -126,7 +116,7 @@ describe('task()', () => {
         }),
       ),
     );
-    const calls = await otel.spans(3, 'chat gpt-4o-mini');
+    const calls = await w.otel.spans(3, 'chat gpt-4o-mini');
     for (const c of calls) {
       const sent = JSON.parse(String(c.attributes[ATTR.inputMessages]))[0].parts[0].content;
       expect(c.attributes[ATTR.exampleId]).toBe(sent);
@@ -137,7 +127,7 @@ describe('task()', () => {
 describe('withVersions()', () => {
   it('stamps versions on spans without starting a span of its own', async () => {
     await withVersions({ dataset: { name: 'qa', version: '3' }, runId: 'r' }, () => ask('x'));
-    const spans = await otel.spans(1);
+    const spans = await w.otel.spans(1);
     expect(spans.map((s) => s.name)).toEqual(['chat gpt-4o-mini']);
     expect(spans[0]?.attributes).toMatchObject({ [ATTR.datasetName]: 'qa', [ATTR.datasetVersion]: '3', [ATTR.runId]: 'r' });
     expect(spans[0]?.parentSpanContext).toBeUndefined();
@@ -147,7 +137,7 @@ describe('withVersions()', () => {
     await withVersions({ prompt: { name: 'p', version: '1' } }, () =>
       withVersions({ prompt: { name: 'p', version: '2' } }, () => appTracer().startActiveSpan('inner', (s) => s.end())),
     );
-    const [span] = await otel.spans(1);
+    const [span] = await w.otel.spans(1);
     expect(span?.attributes[ATTR.promptVersion]).toBe('2');
   });
 });
@@ -159,7 +149,7 @@ describe('a prompt rendered inside a task', () => {
     await task({ exampleId: 'p1' }, async () => {
       await ask(prompt.render({ question: 'why?' }));
     });
-    const spans = await otel.spans(2);
+    const spans = await w.otel.spans(2);
     for (const s of spans) {
       expect(s.attributes, s.name).toMatchObject({ [ATTR.promptName]: 'qa-answer', [ATTR.promptVersion]: prompt.version });
     }
@@ -167,7 +157,7 @@ describe('a prompt rendered inside a task', () => {
 
   it('does not override a prompt the task names explicitly', async () => {
     await task(meta, () => prompt.render({ question: 'why?' }));
-    const [root] = await otel.spans(1, 'task');
+    const [root] = await w.otel.spans(1, 'task');
     expect(root?.attributes[ATTR.promptName]).toBe('answer');
   });
 });

@@ -1,15 +1,10 @@
 import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { recordEvaluation, task } from '../../src/index.js';
-import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';
+import { only, useTelemetry } from './helpers/telemetry.js';
 
-let otel: TestTelemetry;
-beforeAll(() => {
-  otel = initInMemory();
-});
-afterAll(() => otel.shutdown());
-beforeEach(() => otel.reset());
+const otel = useTelemetry();
 
 const judge = { name: 'helpfulness', version: 'j2', model: 'gpt-4.1' };
 const stored = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331' };

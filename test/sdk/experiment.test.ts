@@ -1,20 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { definePrompt, runExperiment } from '../../src/index.js';
-import type { MockLlm } from './helpers/mock-llm.js';
-import type { TestTelemetry } from './helpers/telemetry.js';
-import { startWrapped, stopWrapped } from './helpers/wrapped.js';
+import { useWrapped } from './helpers/wrapped.js';
 
-let llm: MockLlm;
-let otel: TestTelemetry;
-let client: OpenAI;
-beforeAll(async () => {
-  ({ llm, otel, client } = await startWrapped());
-});
-afterAll(() => stopWrapped({ llm, otel }));
-beforeEach(() => otel.reset());
+const w = useWrapped();
 
 const prompt = definePrompt({ name: 'qa', version: 'v1', template: 'Q: {{q}}' });
 const dataset = {
@@ -30,7 +20,7 @@ const dataset = {
 describe('runExperiment()', () => {
   it('runs every example once per repeat as a task, each repeat under its own run id', async () => {
     const summary = await runExperiment({ dataset, prompt, repeats: 2, runId: 'exp' }, async (example, t) => {
-      const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt.render({ q: String(example.input) }) }] });
+      const res = await w.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: prompt.render({ q: String(example.input) }) }] });
       t.success(res.choices[0]?.message.content?.includes(String(example.input)) ?? false);
       return res.choices[0]?.message.content;
     });
@@ -46,7 +36,7 @@ describe('runExperiment()', () => {
     ]);
     expect(summary.results[0]?.output).toBe('Answer: Q: 1+1');
 
-    const roots = await otel.spans(6, 'task');
+    const roots = await w.otel.spans(6, 'task');
     for (const r of summary.results) {
       const root = roots.find((s) => s.spanContext().traceId === r.traceId);
       expect(root?.spanContext().spanId).toBe(r.spanId);

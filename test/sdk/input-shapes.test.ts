@@ -1,26 +1,23 @@
 import { trace } from '@opentelemetry/api';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { type ExperimentOptions, recordEvaluation, runExperiment, task, withVersions } from '../../src/index.js';
-import { type TestTelemetry, initInMemory, only } from './helpers/telemetry.js';
+import { only, useTelemetry } from './helpers/telemetry.js';
 
 // JavaScript apps get no type check: these calls are written as such an app would, hence the casts.
 const untyped = <T>(value: unknown) => value as T;
 
-let otel: TestTelemetry;
+const otel = useTelemetry();
 const warnings: string[] = [];
 const onWarning = (w: Error) => {
   if (w.name === 'EvaltraceWarning') warnings.push(w.message);
 };
 beforeAll(() => {
-  otel = initInMemory();
   process.on('warning', onWarning);
 });
-afterAll(async () => {
+afterAll(() => {
   process.off('warning', onWarning);
-  await otel.shutdown();
 });
-beforeEach(() => otel.reset());
 afterEach(() => {
   warnings.length = 0;
 });

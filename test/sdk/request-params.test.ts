@@ -1,23 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { wrap } from '../../src/index.js';
-import type { MockLlm } from './helpers/mock-llm.js';
-import { type TestTelemetry, only } from './helpers/telemetry.js';
-import { startWrapped, stopWrapped } from './helpers/wrapped.js';
+import { only } from './helpers/telemetry.js';
+import { useWrapped } from './helpers/wrapped.js';
 
-let llm: MockLlm;
-let otel: TestTelemetry;
-let client: OpenAI;
 let anthropic: Anthropic;
 
-beforeAll(async () => {
-  ({ llm, otel, client } = await startWrapped());
-  anthropic = wrap(new Anthropic({ apiKey: 'test', baseURL: llm.anthropicURL, maxRetries: 0 }));
+const w = useWrapped();
+beforeAll(() => {
+  anthropic = wrap(new Anthropic({ apiKey: 'test', baseURL: w.llm.anthropicURL, maxRetries: 0 }));
 });
-afterAll(() => stopWrapped({ llm, otel }));
-beforeEach(() => otel.reset());
 
 const messages = [{ role: 'user' as const, content: 'What is 2+2?' }];
 const lookup = { type: 'function' as const, function: { name: 'lookup', description: 'Finds things', parameters: { type: 'object', properties: {} } } };
@@ -38,12 +32,12 @@ const requestAttrs = (attributes: Record<string, unknown>) =>
   Object.fromEntries(REQUEST_ATTRS.filter((k) => attributes[k] !== undefined).map((k) => [k, attributes[k]]));
 
 async function spanAttrs() {
-  return only(await otel.spans(1)).attributes;
+  return only(await w.otel.spans(1)).attributes;
 }
 
 describe('wrap(openai) records the request parameters of chat.completions.create', () => {
   it('records temperature, top_p, max_tokens, seed, penalties, stop and the tools’ type and name, as sent', async () => {
-    await client.chat.completions.create({
+    await w.client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
       temperature: 0.2,
@@ -72,22 +66,22 @@ describe('wrap(openai) records the request parameters of chat.completions.create
   });
 
   it('records no parameter the request does not set', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await w.client.chat.completions.create({ model: 'gpt-4o-mini', messages });
     expect(requestAttrs(await spanAttrs())).toEqual({});
   });
 
   it('records a temperature of 0 (a set parameter, not an absent one)', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0 });
+    await w.client.chat.completions.create({ model: 'gpt-4o-mini', messages, temperature: 0 });
     expect(requestAttrs(await spanAttrs())).toEqual({ [ATTR.requestTemperature]: 0 });
   });
 
   it('records max_completion_tokens as max tokens and a single stop string as a one-element array', async () => {
-    await client.chat.completions.create({ model: 'gpt-4o-mini', messages, max_completion_tokens: 64, stop: 'END' });
+    await w.client.chat.completions.create({ model: 'gpt-4o-mini', messages, max_completion_tokens: 64, stop: 'END' });
     expect(requestAttrs(await spanAttrs())).toEqual({ [ATTR.requestMaxTokens]: 64, [ATTR.requestStopSequences]: ['END'] });
   });
 
   it('records the parameters of a streamed call too', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, temperature: 0.7, seed: 7 });
+    const stream = await w.client.chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true, temperature: 0.7, seed: 7 });
     for await (const _ of stream) void _;
     expect(requestAttrs(await spanAttrs())).toEqual({ [ATTR.requestTemperature]: 0.7, [ATTR.requestSeed]: 7 });
   });
@@ -102,19 +96,19 @@ describe('wrap(openai) records the request parameters of chat.completions.create
       stop: [1, 'END', null],
       tools: [null, 'lookup', {}, lookup],
     } as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
-    const res = await client.chat.completions.create(odd);
+    const res = await w.client.chat.completions.create(odd);
     expect(res.choices).toHaveLength(1);
     expect(requestAttrs(await spanAttrs())).toEqual({
       [ATTR.requestStopSequences]: ['END'],
       [ATTR.toolDefinitions]: JSON.stringify([{ type: 'function', name: 'lookup' }]),
     });
-    expect(llm.requests.at(-1)?.body).toMatchObject({ temperature: null, top_p: 'high', stop: [1, 'END', null] });
+    expect(w.llm.requests.at(-1)?.body).toMatchObject({ temperature: null, top_p: 'high', stop: [1, 'END', null] });
   });
 });
 
 describe('wrap(openai) records the request parameters of responses.create', () => {
   it('records max_output_tokens as max tokens, and function and built-in tools by name (a built-in tool by its type)', async () => {
-    await client.responses.create({
+    await w.client.responses.create({
       model: 'gpt-4.1-mini',
       input: 'Hello?',
       temperature: 1,

@@ -1,27 +1,18 @@
 import { trace } from '@opentelemetry/api';
-import type OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { definePrompt, task, withVersions } from '../../src/index.js';
-import type { MockLlm } from './helpers/mock-llm.js';
-import type { TestTelemetry } from './helpers/telemetry.js';
-import { startWrapped, stopWrapped } from './helpers/wrapped.js';
+import { useWrapped } from './helpers/wrapped.js';
 
 /**
  * Each scope computes its span attributes once and reuses them for every span
  * started in it; a prompt stamped later must still reach the spans after it.
  */
 
-let llm: MockLlm;
-let otel: TestTelemetry;
-let client: OpenAI;
 
-beforeAll(async () => {
-  ({ llm, otel, client } = await startWrapped());
-});
-afterAll(() => stopWrapped({ llm, otel }));
+const w = useWrapped({ keepSpans: true });
 
-const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+const ask = () => w.client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
 
 describe('versions read once per scope', () => {
   it('gives spans in an inner scope a prompt stamped on the task after that scope already stamped spans', async () => {
@@ -35,7 +26,7 @@ describe('versions read once per scope', () => {
         await ask();
       }),
     );
-    const spans = await otel.spans(5);
+    const spans = await w.otel.spans(5);
     const calls = spans.filter((s) => s.name === 'chat gpt-4o-mini');
     expect(calls).toHaveLength(2);
     for (const s of spans) expect(s.attributes, s.name).toMatchObject({ [ATTR.exampleId]: 'c1', [ATTR.datasetName]: 'ds' });

@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { type InitOptions, type Telemetry, init } from '../../../src/index.js';
 
 export interface TestTelemetry {
@@ -35,6 +36,35 @@ export function initInMemory(options: Omit<InitOptions, 'exporter'> = {}): TestT
       exporter.reset();
     },
     shutdown: () => handle.shutdown(),
+  };
+}
+
+/**
+ * initInMemory() for a whole test file: set up before its first test, shut
+ * down after its last, spans dropped between tests. The handle it returns
+ * forwards to that telemetry, so a file declares it once at the top.
+ */
+export function useTelemetry(options: Omit<InitOptions, 'exporter'> = {}): TestTelemetry {
+  let otel: TestTelemetry | undefined;
+  const current = () => {
+    if (!otel) throw new Error('useTelemetry(): read before the file started');
+    return otel;
+  };
+  beforeAll(() => {
+    otel = initInMemory(options);
+  });
+  afterAll(() => current().shutdown());
+  beforeEach(() => current().reset());
+  return {
+    get handle() {
+      return current().handle;
+    },
+    get exporter() {
+      return current().exporter;
+    },
+    spans: (count, name) => current().spans(count, name),
+    reset: () => current().reset(),
+    shutdown: () => current().shutdown(),
   };
 }
 
