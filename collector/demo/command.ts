@@ -10,7 +10,7 @@ import { CliError, Client } from '../cli/client.js';
 import { pct, pp, signed, signedUsd } from '../cli/format.js';
 import type { Io } from '../cli/main.js';
 import type { z } from '@hono/zod-openapi';
-import type { TriplesResponse } from '../routes/api-schemas.js';
+import type { TriplesResponse } from '../contract/responses.js';
 import { stopOnSignals } from '../run.js';
 import { type RunningCollector, startCollector } from '../server.js';
 import { type DemoResult, PLANNED_TASKS, runDemoExperiment } from './experiment.js';

@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import type { Client } from '../cli/client.js';
 import type { GateRequest, GateResult } from '../gates/schemas.js';
 import type { Release } from '../releases/schemas.js';
-import type { TriplesResponse } from '../routes/api-schemas.js';
+import type { TriplesResponse } from '../contract/responses.js';
 import type { z } from '@hono/zod-openapi';
 import { startDemoLlm } from './mock-llm.js';
 import type { Progress } from './progress.js';

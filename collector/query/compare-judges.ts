@@ -1,9 +1,10 @@
+import type { Alignment, Disagreement, JudgeComparison } from '../contract/responses.js';
 import { invalid } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type TraceFilter, tracesSql } from '../sql/filters.js';
-import { type JudgeConclusion, type JudgedTriple, judgeConclusions, type JudgeTripleEffect, judgeTripleEffects } from './judge-effects.js';
+import { type JudgedTriple, judgeConclusions, judgeTripleEffects } from './judge-effects.js';
 import { pickEvaluation, sharedEvaluations } from './score-choice.js';
-import { cohenKappa, finiteOrNull, type Interval, pairedTTestFromSummary, type PassFailTable } from '../stats/index.js';
+import { cohenKappa, finiteOrNull, pairedTTestFromSummary, type PassFailTable } from '../stats/index.js';
 import { DECODE, HAS_SCORE, LATEST_EVALUATIONS_SQL, NAMES_WITH, PASS_CODE, SCORE_ENTRY, SCORE_OF, traceSummarySql } from '../sql/traces.js';
 
 export interface CompareJudgesParams extends TraceFilter {
@@ -17,74 +18,6 @@ export interface CompareJudgesParams extends TraceFilter {
   reference_evaluation?: string;
   limit: number;
   cursor?: string;
-}
-
-export interface Disagreement {
-  trace_id: string;
-  example_id: string;
-  dataset: string;
-  dataset_version: string;
-  model: string;
-  prompt: string;
-  prompt_version: string;
-  label_a: string;
-  label_b: string;
-  passed_a: boolean;
-  passed_b: boolean;
-  score_a: number | null;
-  score_b: number | null;
-  explanation_a: string;
-  explanation_b: string;
-}
-
-/** How well b's pass/fail matches a's, taking a as the truth (a reference such as human labels). */
-export interface Alignment {
-  /** Of the traces b passed, the share a passed too. */
-  precision: number | null;
-  /** Of the traces a passed, the share b passed too. */
-  recall: number | null;
-  f1: number | null;
-}
-
-export interface JudgeComparison {
-  judge: string;
-  /** Side a's judge: `judge` unless a reference judge was named. */
-  reference: string;
-  a: string;
-  b: string;
-  evaluation: string | null;
-  /** Side a's evaluation name. */
-  reference_evaluation: string | null;
-  /** Traces scored by both versions. */
-  n: number;
-  /** Traces with a pass/fail label from both versions (agreement and kappa are over these). */
-  n_labeled: number;
-  agreement: number | null;
-  cohen_kappa: number | null;
-  expected_agreement: number | null;
-  kappa_reason: string | null;
-  /** Traces with a numeric score from both versions (pearson and the deltas are over these). */
-  n_scored: number;
-  mean_a: number | null;
-  mean_b: number | null;
-  pearson: number | null;
-  pearson_reason: string | null;
-  mean_delta: number | null;
-  ci95: Interval | null;
-  p_value: number | null;
-  /** Fewer scored pairs than the t interval's minimum. */
-  low_n: boolean;
-  /** Why ci95 / p_value are null or flagged (zero variance, n below 2 or the minimum). */
-  ci_note: string | null;
-  confusion: PassFailTable;
-  n_disagreements: number;
-  disagreements: Disagreement[];
-  next_cursor: string | null;
-  by_triple: JudgeTripleEffect[];
-  conclusions: JudgeConclusion[];
-  /** b against a as the truth; null with a reason when no trace carries a pass/fail from both. */
-  alignment: Alignment | null;
-  alignment_reason: string | null;
 }
 
 /** The comparison as SQL returns it: per-triple counts, and totals merged from the triples' aggregate states. */

@@ -1,3 +1,4 @@
+import type { JudgeAlignment, VersionAlignment } from '../contract/responses.js';
 /**
  * Which version of a judge agrees best with a reference (people's labels:
  * judge `human`, one annotator as its version): every version of the judge
@@ -8,7 +9,6 @@
  */
 import { invalid, notFound } from '../errors.js';
 import type { Store } from '../store/types.js';
-import type { Interval, PassFailTable } from '../stats/index.js';
 import { compareJudges } from './compare-judges.js';
 import type { TraceFilter } from '../sql/filters.js';
 
@@ -22,40 +22,6 @@ export interface AlignmentParams extends TraceFilter {
   reference_version?: string;
   reference_evaluation?: string;
   min_labels: number;
-}
-
-export interface VersionAlignment {
-  version: string;
-  /** Traces with a pass/fail from both the reference and this version. */
-  n_labeled: number;
-  ranked: boolean;
-  /** Why the numbers are null: too few labels, or a kappa that is undefined. */
-  reason: string | null;
-  agreement: number | null;
-  cohen_kappa: number | null;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
-  /** Mean of this version's score − the reference's, with its 95% CI, over traces both scored. */
-  n_scored: number;
-  mean_delta: number | null;
-  ci95: Interval | null;
-  confusion: PassFailTable;
-}
-
-export interface JudgeAlignment {
-  judge: string;
-  evaluation: string;
-  reference: string;
-  reference_version: string;
-  reference_evaluation: string;
-  /** The reference's versions on that evaluation (annotators, for `human`). */
-  reference_versions: string[];
-  min_labels: number;
-  /** Ranked versions first, best kappa first (then agreement); then the unranked. */
-  versions: VersionAlignment[];
-  best: string | null;
-  best_reason: string;
 }
 
 interface KeyRow {

@@ -1,33 +1,11 @@
 import type { Store } from '../store/types.js';
 import type { JudgeFilter, TraceFilter } from '../sql/filters.js';
-import { type Interval, wilsonCI95 } from '../stats/index.js';
-import { type Triple, triples } from './triples.js';
+import { wilsonCI95 } from '../stats/index.js';
+import type { PromptReport } from '../contract/responses.js';
+import { triples } from './triples.js';
 
 export interface PromptsParams extends TraceFilter, JudgeFilter {
   prompt: string;
-}
-
-export interface PromptQuality {
-  judge: string;
-  judge_version: string;
-  evaluation: string;
-  n_scored: number;
-  mean: number | null;
-  ci95: Interval | null;
-  low_n: boolean;
-  ci_note: string | null;
-  n_labeled: number;
-  pass_rate: number | null;
-  /** Wilson score interval. */
-  pass_rate_ci95: Interval | null;
-  cost_per_pass: number | null;
-}
-
-export type PromptVersionRow = Omit<Triple, 'prompt' | 'judges'> & { success_rate: number; quality: PromptQuality[] };
-
-export interface PromptReport {
-  prompt: string;
-  versions: PromptVersionRow[];
 }
 
 const natural = new Intl.Collator('en', { numeric: true });

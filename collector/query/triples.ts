@@ -1,46 +1,9 @@
+import type { JudgeScore, Triple } from '../contract/responses.js';
 import { nsToIso } from '../clock.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { type JudgeFilter, judgeWhere, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { ciFromSummary, finiteOrNull } from '../stats/index.js';
 import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, NAMES_WITH, PASS_CODE, SCORE_KEY, SCORE_OF, type SummarySource } from '../sql/traces.js';
-
-export interface JudgeScore {
-  judge: string;
-  judge_version: string;
-  evaluation: string;
-  n_scored: number;
-  score_mean: number | null;
-  score_ci95: [number, number] | null;
-  /** Fewer scores than the t interval's minimum (stats/caution.ts): the interval is a rough guide at best. */
-  low_n: boolean;
-  /** Why score_ci95 is null, flagged or clipped (n < 2, zero variance, the [0, 1] bound); null when nothing needs saying. */
-  ci_note: string | null;
-  n_labeled: number;
-  pass_rate: number | null;
-  cost_per_pass: number | null;
-}
-
-export interface Triple {
-  dataset: string;
-  dataset_version: string;
-  model: string;
-  prompt: string;
-  prompt_version: string;
-  n_traces: number;
-  n_success: number;
-  n_errors: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number | null;
-  cost_per_task: number | null;
-  cost_per_success: number | null;
-  unpriced_traces: number;
-  latency_ms_p50: number | null;
-  latency_ms_p95: number | null;
-  first_seen: string;
-  last_seen: string;
-  judges: JudgeScore[];
-}
 
 /** The key a group of traces is reported under; extra keys (e.g. none) can be added by callers. */
 export const TRIPLE_KEY = ['dataset', 'dataset_version', 'model', 'prompt', 'prompt_version'] as const;

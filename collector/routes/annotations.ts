@@ -5,7 +5,7 @@ import type { IngestService } from '../ingest/service.js';
 import { TraceFilterSchema } from '../sql/filters.js';
 import { ListingSchema, listTraces } from '../query/traces.js';
 import type { Store } from '../store/types.js';
-import { TraceListResponse } from './api-schemas.js';
+import { TraceListResponse } from '../contract/responses.js';
 import { validationHook } from './openapi.js';
 import { commonErrors, errorResponse, jsonResponse, SECURITY } from './responses.js';
 

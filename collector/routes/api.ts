@@ -20,21 +20,15 @@ import { getTrace, listTraces } from '../query/traces.js';
 import { triples } from '../query/triples.js';
 import type { Store } from '../store/types.js';
 import {
-  AlignmentQuery,
   AlignmentResponse,
-  CompareJudgesQuery,
   CompareJudgesResponse,
-  ComparePromptsQuery,
   ComparePromptsResponse,
-  ListingQuery,
-  PromptsQuery,
   PromptsResponse,
   TraceListResponse,
-  TraceParams,
   TraceResponse,
-  TriplesQuery,
   TriplesResponse,
-} from './api-schemas.js';
+} from '../contract/responses.js';
+import { AlignmentQuery, CompareJudgesQuery, ComparePromptsQuery, ListingQuery, PromptsQuery, TraceParams, TriplesQuery } from './api-schemas.js';
 import { validationHook } from './openapi.js';
 import { commonErrors, errorResponse } from './responses.js';
 

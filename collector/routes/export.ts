@@ -5,8 +5,7 @@
  * becomes two columns (ci95_low, ci95_high).
  */
 import type { PromptComparison } from '../query/compare-prompts.js';
-import type { JudgeComparison } from '../query/compare-judges.js';
-import type { Triple } from '../query/triples.js';
+import type { JudgeComparison, Triple } from '../contract/responses.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 export type Cell = string | number | boolean | null;

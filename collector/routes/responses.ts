@@ -1,6 +1,6 @@
 /** OpenAPI response pieces every route file declares the same way. */
 import type { z } from '@hono/zod-openapi';
-import { ErrorResponse } from './api-schemas.js';
+import { ErrorResponse } from '../contract/responses.js';
 
 export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorResponse } } });
 

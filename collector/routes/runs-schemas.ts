@@ -1,7 +1,7 @@
 /** Request and response schemas of the runs API (GET /api/runs, /api/runs/{id}, /api/compare/runs). */
 import { z } from '@hono/zod-openapi';
 import { JudgeFilterSchema, TraceFilterSchema } from '../sql/filters.js';
-import { GroupStats, JudgeScore, num, PairedComparisonShape, PairedPassRate, ScoreChoice } from './api-schemas.js';
+import { GroupStats, JudgeScore, num, PairedComparisonShape, PairedPassRate, ScoreChoice } from '../contract/responses.js';
 
 const name = z.string().min(1).max(512);
 const runId = name.openapi({ description: 'a run: the run id less a trailing /<repeat> (runExperiment tags repeat r of run R as R/r)', example: 'nightly-2026-12-06' });

@@ -1,4 +1,4 @@
-import type { JudgeComparison } from '../../query/compare-judges.js';
+import type { JudgeComparison } from '../../contract/responses.js';
 import { type Command, fetchAndShow, type OptionSpec, pick, queryOf } from '../command.js';
 import { interval, NONE, num, pct, pValue, signed } from '../format.js';
 import { renderTable, section } from '../table.js';

@@ -1,4 +1,4 @@
-import type { PromptReport } from '../../query/prompts.js';
+import type { PromptReport } from '../../contract/responses.js';
 import { type Command, fetchAndShow, pick, queryOf } from '../command.js';
 import { date, interval, num, pct, usd } from '../format.js';
 import { renderTable, section } from '../table.js';

@@ -1,4 +1,4 @@
-import type { Triple } from '../../query/triples.js';
+import type { Triple } from '../../contract/responses.js';
 import { type Command, fetchAndShow, FILTERS, queryOf } from '../command.js';
 import { interval, num, pct, usd } from '../format.js';
 import { renderTable, section } from '../table.js';
