@@ -1,3 +1,4 @@
+import type { RunComparison, RunItemComparison } from '../contract/runs.js';
 /**
  * Two runs compared item by item: the per-example pairing of compare/prompts
  * with whole runs as the sides, and the items that got worse listed first
@@ -7,11 +8,10 @@ import { DomainError, notFound } from '../errors.js';
 import type { QueryParams, Store } from '../store/types.js';
 import type { JudgeFilter } from '../sql/filters.js';
 import { IN_RUNS, RUN_OF, tracesSql } from '../sql/filters.js';
-import { pairedPassRate, type PairedPassRate } from '../stats/index.js';
-import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, type PairedComparison, pairedComparison } from './paired-examples.js';
-import type { Coverage } from './coverage.js';
-import { listRuns, runCoverage, type RunSummary } from './runs.js';
-import { pickScore, type ScoreChoice, scoreChoices } from './score-choice.js';
+import { pairedPassRate } from '../stats/index.js';
+import { exampleRow, type ExampleRow, type ExampleSide, exampleSql, type ExampleTuple, pairedComparison } from './paired-examples.js';
+import { listRuns, runCoverage } from './runs.js';
+import { pickScore, scoreChoices } from './score-choice.js';
 import { type TraceContent, traceContent } from './traces.js';
 
 export interface CompareRunsParams extends JudgeFilter {
@@ -19,42 +19,6 @@ export interface CompareRunsParams extends JudgeFilter {
   b: string;
   /** How many items to list, worst first. */
   items?: number;
-}
-
-interface ItemSide {
-  trace_id: string;
-  n_traces: number;
-  success_rate: number;
-  score: number | null;
-  pass_rate: number | null;
-  cost_per_task: number | null;
-  latency_ms: number | null;
-  input: string | null;
-  output: string | null;
-}
-
-export interface RunItemComparison {
-  example_id: string;
-  /** What the delta is of: the chosen score, else pass rate, else success rate. */
-  metric: 'score' | 'pass_rate' | 'success_rate';
-  /** b − a: negative means run b did worse on this item. */
-  delta: number;
-  a: ItemSide;
-  b: ItemSide;
-}
-
-export interface RunComparison extends PairedComparison {
-  a: RunSummary;
-  b: RunSummary;
-  score: ScoreChoice | null;
-  pairing: string;
-  /** Each run's coverage of the stored dataset version (null when not stored). */
-  coverage: { a: Coverage | null; b: Coverage | null };
-  /** Paired success rates (per-item success fractions, repeats pooled). */
-  success: PairedPassRate | null;
-  /** Items run by both, the most worsened first. */
-  items: RunItemComparison[];
-  n_items: number;
 }
 
 const PAIRING =
@@ -118,7 +82,7 @@ function itemDelta(x: ExampleRow, y: ExampleRow, scored: boolean) {
   return { id, x, y, metric: 'success_rate' as const, delta: y.n_success / y.n_traces - x.n_success / x.n_traces };
 }
 
-function side(r: ExampleRow, content: TraceContent): ItemSide {
+function side(r: ExampleRow, content: TraceContent): RunItemComparison['a'] {
   const c = content.get(r.trace_id);
   return {
     trace_id: r.trace_id,

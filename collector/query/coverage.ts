@@ -5,31 +5,10 @@
  */
 import { TRUNCATION_MARK } from '@evaltrace/semantic-conventions';
 import { canonicalJson } from '../canonical-json.js';
+import type { Coverage } from '../contract/runs.js';
 
 /** The ids listed in full; counts are always exact. */
 const LISTED = 20;
-
-export interface Coverage {
-  dataset: string;
-  version: string;
-  content_hash: string;
-  items_in_version: number;
-  /** Items of the version the run ran (by example id). */
-  items_run: number;
-  /** items_run / items_in_version. */
-  fraction: number;
-  n_missing: number;
-  missing_ids: string[];
-  /** Example ids the run ran that the version does not have. */
-  n_unknown: number;
-  unknown_ids: string[];
-  /** Items whose captured input could be compared (capture on, not cut short). */
-  inputs_checked: number;
-  n_inputs_differ: number;
-  inputs_differ_ids: string[];
-  /** True when the run ran exactly the version's items with their inputs. */
-  complete: boolean;
-}
 
 export interface StoredItem {
   id: string;

@@ -1,3 +1,4 @@
+import type { Coverage, RunConfig, RunDetail, RunItem, RunSummary } from '../contract/runs.js';
 /**
  * Experiment runs: the traces that share a run id, repeats pooled. The SDK's
  * runExperiment() tags repeat r of run R as `R/r`, so a run is the run id
@@ -7,13 +8,13 @@ import { ATTR } from '@evaltrace/semantic-conventions';
 import { loadDatasetVersion } from '../datasets/registry.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
-import { type Coverage, coverage } from './coverage.js';
-import { type Envelope, envelopeOfTraces } from './envelope.js';
+import { coverage } from './coverage.js';
+import { envelopeOfTraces } from './envelope.js';
 import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { traceContent } from './traces.js';
 import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
 import { nsToIso } from '../clock.js';
-import { type GroupStats, type Grouping, groupStats } from './triples.js';
+import { type Grouping, groupStats } from './triples.js';
 
 export interface RunFilter extends TraceFilter, JudgeFilter {
   limit?: number;
@@ -33,24 +34,6 @@ export interface RunKey {
   n_examples: number;
   no_example_id: number;
 }
-
-/** A configuration the run's LLM calls used: the model with its request parameters and their hash. */
-export interface RunConfig {
-  config_hash: string;
-  model: string;
-  params: Record<string, unknown>;
-  n_traces: number;
-}
-
-export type RunSummary = GroupStats<RunKey> & {
-  success_rate: number;
-  started: string;
-  finished: string;
-  configs: RunConfig[];
-  code_version: string | null;
-  seed: string | null;
-  env: Record<string, string>;
-};
 
 const MIXED = ['dataset', 'dataset_version', 'model', 'prompt', 'prompt_version'] as const;
 
@@ -149,28 +132,6 @@ async function runEnvelopes(store: Store, project: string, runs: readonly string
     out.set(r.run, m);
   }
   return out;
-}
-
-/** One dataset item as a run ran it: repeats pooled, with each judge version's mean score and pass rate. */
-export interface RunItem {
-  example_id: string;
-  n_traces: number;
-  n_success: number;
-  cost_usd: number | null;
-  latency_ms: number | null;
-  trace_ids: string[];
-  scores: Array<{ judge: string; judge_version: string; evaluation: string; n_scored: number; score: number | null; n_labeled: number; pass_rate: number | null }>;
-  input: string | null;
-  output: string | null;
-}
-
-export interface RunDetail extends RunSummary {
-  /** How the run's items match its stored dataset version; null when the version is not stored on this collector. */
-  coverage: Coverage | null;
-  envelope: Envelope['envelope'];
-  n_traces_without_envelope: number;
-  items: RunItem[];
-  n_items: number;
 }
 
 /** One run with its items (by example id, `limit` from `offset`); null when the project has no such run. */

@@ -6,7 +6,8 @@ import { getRun, listRuns } from '../query/runs.js';
 import type { Store } from '../store/types.js';
 import { validationHook } from './openapi.js';
 import { commonErrors, errorResponse, jsonResponse, SECURITY } from './responses.js';
-import { CompareRunsQuery, CompareRunsResponse, RunParams, RunQuery, RunResponse, RunsQuery, RunsResponse } from './runs-schemas.js';
+import { CompareRunsResponse, RunResponse, RunsResponse } from '../contract/runs.js';
+import { CompareRunsQuery, RunParams, RunQuery, RunsQuery } from './runs-schemas.js';
 
 const ERRORS = commonErrors('a bad or unknown query parameter, named in the message');
 

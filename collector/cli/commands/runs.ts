@@ -1,5 +1,4 @@
-import type { RunComparison } from '../../query/compare-runs.js';
-import type { RunDetail, RunSummary } from '../../query/runs.js';
+import type { RunComparison, RunDetail, RunSummary } from '../../contract/runs.js';
 import { type Command, fetchAndShow, FILTERS, pick, queryOf, segment } from '../command.js';
 import { cell, date, interval, NONE, num, pct, pp, pValue, signed, usd } from '../format.js';
 import { renderTable } from '../table.js';
