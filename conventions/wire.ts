@@ -4,6 +4,7 @@
  * against the OpenAPI schemas) and parsed by the SDK, so the two sides
  * cannot drift apart.
  */
+import type { TemplateMessage } from './template-version.js';
 
 /** One trace of GET /api/traces and GET /api/traces/{id}: its resolved versions, outcome, tokens and cost. */
 export interface TraceSummary {
@@ -36,4 +37,32 @@ export interface ListedTrace extends TraceSummary {
 export interface TracePage {
   traces: ListedTrace[];
   next_cursor: string | null;
+}
+
+/** A stored dataset version, as the datasets API answers (GET /api/datasets/{name}, POST …/versions). */
+export interface DatasetVersionJson {
+  dataset: string;
+  /** The label, or the content hash when the version has none. */
+  version: string;
+  label: string | null;
+  /** sha256 (16 hex digits) over the items sorted by id: what runs record as evaltrace.dataset.version. */
+  content_hash: string;
+  item_count: number;
+  created_at: string;
+}
+
+/** A stored prompt version, as the prompt registry answers (GET /api/prompts/{name}/versions/{version}, POST …/versions). */
+export interface PromptVersionJson {
+  prompt: string;
+  version: string;
+  /** sha256 (12 hex digits) of the template: what definePrompt gives the same template. */
+  content_hash: string;
+  type: 'text' | 'chat';
+  template: string | TemplateMessage[];
+  config: Record<string, unknown>;
+  created_at: string;
+  created_by: string;
+  message: string;
+  /** The labels on this version now, `latest` included when it is the newest. */
+  labels: string[];
 }

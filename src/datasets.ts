@@ -4,6 +4,7 @@
  * `runExperiment({ dataset: await datasets.get('qa') }, fn)` records the
  * version's content hash as the dataset version.
  */
+import type { DatasetVersionJson } from '@evaltrace/semantic-conventions';
 import { type Connection, collectorRequest } from './collector-api.js';
 
 export interface DatasetItem {
@@ -32,14 +33,8 @@ export interface StoredDataset {
   examples: Array<{ id: string; input: unknown; expected: unknown; metadata: Record<string, unknown> }>;
 }
 
-interface VersionJson {
-  dataset: string;
-  version: string;
-  label: string | null;
-  content_hash: string;
-  item_count: number;
-  created?: boolean;
-}
+/** The datasets API's answer; `created` only on a push. */
+type VersionJson = DatasetVersionJson & { created?: boolean };
 
 const PAGE = 10_000;
 const path = (name: string) => `/api/datasets/${encodeURIComponent(name)}`;

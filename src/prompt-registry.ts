@@ -6,20 +6,14 @@
  * What it returns renders like definePrompt's, stamping the registry's
  * name and version on the task.
  */
+import type { PromptVersionJson } from '@evaltrace/semantic-conventions';
 import { type Connection, collectorRequest, EvaltraceRequestError } from './collector-api.js';
 import { settings } from './config.js';
-import { definePrompt, type Prompt, type Template, type TemplateMessage } from './prompt.js';
+import { definePrompt, type Prompt, type Template } from './prompt.js';
 import { warn } from './warn.js';
 
-interface VersionJson {
-  prompt: string;
-  version: string;
-  content_hash: string;
-  template: string | TemplateMessage[];
-  config: Record<string, unknown>;
-  labels: string[];
-  created?: boolean;
-}
+/** The registry's answer; `created` only on a push. */
+type VersionJson = PromptVersionJson & { created?: boolean };
 
 export interface RegistryPrompt extends Prompt<Template> {
   /** Settings stored with the template (model, temperature, …); {} for a fallback. */

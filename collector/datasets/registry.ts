@@ -1,3 +1,4 @@
+import type { DatasetVersionJson } from '@evaltrace/semantic-conventions';
 /**
  * Stored datasets: versions are immutable. A version is its content hash, or
  * a label naming one content for good; writing the same content again is a
@@ -9,14 +10,7 @@ import { serializer } from '../serial.js';
 import type { Store } from '../store/types.js';
 import { type Item, type ItemInput, itemOf, normalizeItems, type StoredItemRow } from './items.js';
 
-export interface DatasetVersion {
-  dataset: string;
-  version: string;
-  label: string | null;
-  content_hash: string;
-  item_count: number;
-  created_at: string;
-}
+export type DatasetVersion = DatasetVersionJson;
 
 interface VersionRow {
   dataset: string;

@@ -5,7 +5,7 @@
  * newest version.
  */
 import { randomUUID } from 'node:crypto';
-import { type TemplateMessage, templateVersion } from '@evaltrace/semantic-conventions';
+import { type PromptVersionJson, type TemplateMessage, templateVersion } from '@evaltrace/semantic-conventions';
 import { DomainError, notFound } from '../errors.js';
 import { nowMicros, toClickHouseTime, toIso } from '../clock.js';
 import { serializer } from '../serial.js';
@@ -14,19 +14,7 @@ import type { Store } from '../store/types.js';
 /** The label every prompt has without storing it: its newest version. */
 export const LATEST = 'latest';
 
-export interface PromptVersion {
-  prompt: string;
-  version: string;
-  content_hash: string;
-  type: 'text' | 'chat';
-  template: string | TemplateMessage[];
-  config: Record<string, unknown>;
-  created_at: string;
-  created_by: string;
-  message: string;
-  /** The labels on this version now, `latest` included when it is the newest. */
-  labels: string[];
-}
+export type PromptVersion = PromptVersionJson;
 
 export interface LabelEvent {
   event_id: string;

@@ -1,4 +1,5 @@
 /** Response and parameter schemas of the datasets API. */
+import type { DatasetVersionJson } from '@evaltrace/semantic-conventions';
 import { z } from '@hono/zod-openapi';
 import { DatasetNameSchema } from '../datasets/items.js';
 
@@ -18,7 +19,7 @@ export const DatasetVersionSchema = z
     item_count: z.number(),
     created_at: z.string(),
   })
-  .openapi('DatasetVersion');
+  .openapi('DatasetVersion') satisfies z.ZodType<DatasetVersionJson>;
 
 export const ItemSchemaOut = z.object({
   id: z.string(),

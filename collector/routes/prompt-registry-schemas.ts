@@ -1,4 +1,5 @@
 /** Request, parameter and response schemas of the prompt registry API. */
+import type { PromptVersionJson } from '@evaltrace/semantic-conventions';
 import { z } from '@hono/zod-openapi';
 import { LabelSchema, nameOf, PromptNameSchema } from '../prompts/names.js';
 
@@ -58,7 +59,7 @@ export const PromptVersionSchema = z
     message: z.string(),
     labels: z.array(z.string()).openapi({ description: 'the labels on this version now (latest when it is the newest)' }),
   })
-  .openapi('PromptVersion');
+  .openapi('PromptVersion') satisfies z.ZodType<PromptVersionJson>;
 
 export const LabelEventSchema = z
   .object({
