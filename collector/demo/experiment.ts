@@ -90,6 +90,10 @@ export async function runDemoExperiment(opts: { url: string; apiKey: string | un
       }
     }
 
+    // The judges list the stored task traces: every one must be stored before they start, or they judge fewer.
+    await telemetry.flush();
+    await waitForTraces(client, tasks);
+
     // j1 matches the manual's phrase; j2 asks an LLM, which is lenient with half-right answers and sometimes misreads.
     let evaluations = 0;
     const j2Scores = new Map<string, number>();
@@ -137,7 +141,6 @@ export async function runDemoExperiment(opts: { url: string; apiKey: string | un
     evaluations = j1.judged + j2.judged;
     progress.done();
     await telemetry.flush();
-    await waitForTraces(client, tasks);
 
     const sampleTraceId = [...j1Scores].find(([id, s]) => j2Scores.has(id) && j2Scores.get(id) !== s)?.[0] ?? null;
     const gate = await client.post<GateResult>('/api/gates/evaluate', gateRequest());
