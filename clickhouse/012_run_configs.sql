@@ -3,29 +3,33 @@
 -- request parameters) and its envelope (code version, seed, env.* resource
 -- attributes) by reading the raw spans of every trace of the listed runs: at
 -- 10M spans ~4 s, growing with the table. Both now ride along with the other
--- per-trace columns:
+-- per-trace columns, as sets of codes (numbers, as the rollup's other
+-- columns: sets of strings made each rollup merge hold a hash table per
+-- trace, ~100 MB a merge against ~20):
 --
--- * configs: the set of (config hash, model) of the trace's LLM spans that
+-- * configs: the codes of (config hash, model) of the trace's LLM spans that
 --   are not judge calls;
--- * envelope: the set of (key, value) of its spans' resource attributes that
---   are envelope keys (conventions/attributes.ts: evaltrace.code.version,
+-- * envelope: the codes of (key, value) of its spans' resource attributes
+--   that are envelope keys (conventions/attributes.ts: evaltrace.code.version,
 --   evaltrace.seed, evaltrace.env.*);
--- * config_params: a config hash's request parameters, a handful of rows per
---   project, as value_names holds the names behind codes.
+-- * pair_names: what a code stands for (a config's hash, model and request
+--   parameters; an envelope key and value), a handful of rows per project,
+--   as value_names holds the names behind the other codes.
 --
--- Sets, so a span stored twice changes nothing (010). The span expressions
--- mirror TRACE_ROWS_RAW_SQL in collector/sql/traces.ts; the rollup test
--- holds the answers equal to the raw tables'. Replacing the view makes the
--- collector rebuild the rollup (and trace_writes, so no compacted row from
--- before is read) from the stored spans.
+-- A code is cityHash64(first, second) >> 2. Sets, so a span stored twice
+-- changes nothing (010). The span expressions mirror TRACE_ROWS_RAW_SQL in
+-- collector/sql/traces.ts; the rollup test holds the answers equal to the raw
+-- tables'. Replacing the view makes the collector rebuild the rollup (and
+-- trace_writes, so no compacted row from before is trusted) from the stored
+-- spans.
 
-ALTER TABLE trace_rollup ADD COLUMN IF NOT EXISTS configs SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(String, String)));
+ALTER TABLE trace_rollup ADD COLUMN IF NOT EXISTS configs SimpleAggregateFunction(groupUniqArrayArray, Array(UInt64));
 
-ALTER TABLE trace_rollup ADD COLUMN IF NOT EXISTS envelope SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(String, String)));
+ALTER TABLE trace_rollup ADD COLUMN IF NOT EXISTS envelope SimpleAggregateFunction(groupUniqArrayArray, Array(UInt64));
 
-ALTER TABLE trace_resolved ADD COLUMN IF NOT EXISTS configs Array(Tuple(String, String)) CODEC(ZSTD(3));
+ALTER TABLE trace_resolved ADD COLUMN IF NOT EXISTS configs Array(UInt64);
 
-ALTER TABLE trace_resolved ADD COLUMN IF NOT EXISTS envelope Array(Tuple(String, String)) CODEC(ZSTD(3));
+ALTER TABLE trace_resolved ADD COLUMN IF NOT EXISTS envelope Array(UInt64);
 
 DROP VIEW IF EXISTS trace_rollup_spans_mv;
 
@@ -58,25 +62,35 @@ SELECT
     max(toUInt8(status_code = 2)) AS has_error,
     min(start_time) AS trace_start,
     max(end_time) AS trace_end,
-    groupUniqArrayIf((toString(config_hash), toString(model)), is_llm AND judge_name = '' AND config_hash != '') AS configs,
-    groupUniqArrayArray(arrayFilter(
+    groupUniqArrayIf(bitShiftRight(cityHash64(toString(config_hash), toString(model)), 2), is_llm AND judge_name = '' AND config_hash != '') AS configs,
+    groupUniqArrayArray(arrayMap(x -> bitShiftRight(cityHash64(x.1, x.2), 2), arrayFilter(
         x -> x.1 = 'evaltrace.code.version' OR x.1 = 'evaltrace.seed' OR startsWith(x.1, 'evaltrace.env.'),
-        arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes)))) AS envelope
+        arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes))))) AS envelope
 FROM spans
 GROUP BY project, trace_id
 SETTINGS prefer_column_name_to_alias = 1;
 
-CREATE TABLE IF NOT EXISTS config_params
+CREATE TABLE IF NOT EXISTS pair_names
 (
     project LowCardinality(String),
-    config_hash String,
+    code UInt64,
+    first String,
+    second String,
+    -- A config's request parameters (canonical JSON); '' for an envelope pair.
     params String CODEC(ZSTD(3))
 )
 ENGINE = ReplacingMergeTree
-ORDER BY (project, config_hash);
+ORDER BY (project, code);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS config_params_mv TO config_params AS
-SELECT DISTINCT project, toString(config_hash) AS config_hash, request_params AS params
+CREATE MATERIALIZED VIEW IF NOT EXISTS pair_names_mv TO pair_names AS
+SELECT DISTINCT project, p.1 AS code, p.2 AS first, p.3 AS second, p.4 AS params
 FROM spans
-WHERE config_hash != ''
+ARRAY JOIN arrayConcat(
+    if(is_llm AND judge_name = '' AND config_hash != '',
+        [(bitShiftRight(cityHash64(toString(config_hash), toString(model)), 2), toString(config_hash), toString(model), request_params)],
+        []),
+    arrayMap(x -> (bitShiftRight(cityHash64(x.1, x.2), 2), x.1, x.2, ''), arrayFilter(
+        x -> x.1 = 'evaltrace.code.version' OR x.1 = 'evaltrace.seed' OR startsWith(x.1, 'evaltrace.env.'),
+        arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes))))
+) AS p
 SETTINGS prefer_column_name_to_alias = 1;

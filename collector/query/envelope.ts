@@ -3,6 +3,7 @@
  * environment and seed their runs recorded as resource attributes, with how
  * many traces carry each value.
  */
+import { PAIR_NAMES_SQL } from '../sql/traces.js';
 import type { QueryParams, Store } from '../store/types.js';
 
 const MAX_VALUES = 200;
@@ -20,15 +21,15 @@ export interface Envelope {
 /**
  * The envelope of the traces of CTE `t` under its parameters: a
  * `t AS (SELECT trace_id, envelope ...)` clause over trace summaries, whose
- * envelope column holds each trace's (key, value) pairs (clickhouse/012_run_configs.sql).
+ * envelope column holds the codes of each trace's (key, value) pairs (clickhouse/012_run_configs.sql).
  */
 export async function envelopeOfTraces(store: Store, cte: string, params: QueryParams): Promise<Envelope> {
   const [rows, totals] = await Promise.all([
     store.query<{ key: string; value: string; n_traces: number | string }>(
       `WITH ${cte}
-       SELECT e.1 AS key, e.2 AS value, count() AS n_traces
-       FROM t ARRAY JOIN envelope AS e
-       GROUP BY key, value
+       SELECT first AS key, second AS value, n_traces FROM (
+         SELECT code, count() AS n_traces FROM t ARRAY JOIN envelope AS code GROUP BY code
+       ) AS e INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code)
        ORDER BY key, n_traces DESC, value
        LIMIT {limit:UInt32}`,
       { ...params, limit: MAX_VALUES },

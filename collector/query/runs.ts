@@ -12,7 +12,7 @@ import { coverage } from './coverage.js';
 import { envelopeOfTraces } from './envelope.js';
 import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { traceContent } from './traces.js';
-import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
+import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PAIR_NAMES_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
 import { nsToIso } from '../clock.js';
 import { type Grouping, groupStats } from './triples.js';
 
@@ -97,12 +97,10 @@ async function runConfigs(store: Store, project: string, runs: readonly string[]
   const params: QueryParams = { project };
   const rows = await store.query<{ run: string; config_hash: string; model: string; params: string; n_traces: number | string }>(
     `WITH ${runTracesCte(runs, params, 'configs, ')}
-     SELECT run, config_hash, model, params, n_traces FROM (
-       SELECT run, c.1 AS config_hash, c.2 AS model, count() AS n_traces FROM t ARRAY JOIN configs AS c GROUP BY run, config_hash, model
-     ) AS r LEFT JOIN (
-       SELECT config_hash, any(params) AS params FROM config_params WHERE project = {project:String} GROUP BY config_hash
-     ) AS p USING (config_hash)
-     ORDER BY run, n_traces DESC, config_hash`,
+     SELECT run, first AS config_hash, second AS model, params, n_traces FROM (
+       SELECT run, code, count() AS n_traces FROM t ARRAY JOIN configs AS code GROUP BY run, code
+     ) AS r INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code)
+     ORDER BY run, n_traces DESC, config_hash, model`,
     params,
   );
   const out = new Map<string, RunConfig[]>();
@@ -120,7 +118,9 @@ async function runEnvelopes(store: Store, project: string, runs: readonly string
   const rows = await store.query<{ run: string; key: string; value: string }>(
     `WITH ${runTracesCte(runs, params, 'envelope, ')}
      SELECT run, key, argMax(value, (n, value)) AS value FROM (
-       SELECT run, e.1 AS key, e.2 AS value, count() AS n FROM t ARRAY JOIN envelope AS e GROUP BY run, key, value)
+       SELECT run, first AS key, second AS value, n FROM (
+         SELECT run, code, count() AS n FROM t ARRAY JOIN envelope AS code GROUP BY run, code
+       ) AS r INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code))
      GROUP BY run, key
      ORDER BY run, key`,
     params,

@@ -40,6 +40,10 @@ const NAMES = `(SELECT (groupArray(code), groupArray(value)) FROM (
 export const DECODE = (code: string) => `transform(${code}, names.1, names.2, '')`;
 export const NAMES_WITH = `${NAMES} AS names`;
 
+/** What the codes of configs and envelope stand for in the project: (code, first, second, params), a handful of rows. */
+export const PAIR_NAMES_SQL = `
+SELECT code, any(first) AS first, any(second) AS second, any(params) AS params FROM pair_names WHERE project = {project:String} GROUP BY code`;
+
 /** A code column's value for a row whose value is present (priority ≥ 2); 0 otherwise. */
 export const PRESENT_CODE = (v: string) => `if(${v} >= 9223372036854775808, bitAnd(${v}, 4611686018427387903), 0)`;
 /** The model column's code for a row that has a model; 0 otherwise. */
@@ -85,7 +89,7 @@ const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
     `arrayFilter((x, i) -> i = 1, arrayReverseSort(groupArrayArray(scores)) AS sorted_scores,
       arrayEnumerateUniq(arrayMap(x -> ${SCORE_KEY('x')}, sorted_scores)))`,
   ],
-  // Sets (clickhouse/012_run_configs.sql): (config hash, model) of the task's LLM calls; (key, value) of its envelope.
+  // Sets of codes (clickhouse/012_run_configs.sql): (config hash, model) of the task's LLM calls; (key, value) of its envelope.
   ['configs', 'arraySort(groupUniqArrayArray(configs))'],
   ['envelope', 'arraySort(groupUniqArrayArray(envelope))'],
 ];
@@ -153,7 +157,8 @@ SELECT *,
 FROM (${resolved})`;
 };
 
-const PAIRS = 'Array(Tuple(String, String))';
+/** The code of a (first, second) pair in a trace's configs and envelope, named in pair_names (clickhouse/012_run_configs.sql). */
+const PAIR_CODE = (first: string, second: string) => `bitShiftRight(cityHash64(${first}, ${second}), 2)`;
 /** Whether a resource attribute's key is one of the envelope's (code version, seed, env.*). */
 const ENVELOPE_KEY = (k: string) => `(${k} = '${ATTR.codeVersion}' OR ${k} = '${ATTR.seed}' OR startsWith(${k}, '${ATTR.envPrefix}'))`;
 
@@ -191,8 +196,8 @@ SELECT
   start_time AS trace_start,
   end_time AS trace_end,
   CAST([], 'Array(UInt256)') AS scores,
-  if(is_llm AND judge_name = '' AND config_hash != '', [(toString(config_hash), toString(model))], CAST([], '${PAIRS}')) AS configs,
-  arrayFilter(x -> ${ENVELOPE_KEY('x.1')}, arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes))) AS envelope
+  if(is_llm AND judge_name = '' AND config_hash != '', [${PAIR_CODE('toString(config_hash)', 'toString(model)')}], CAST([], 'Array(UInt64)')) AS configs,
+  arrayMap(x -> ${PAIR_CODE('x.1', 'x.2')}, arrayFilter(x -> ${ENVELOPE_KEY('x.1')}, arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes)))) AS envelope
 FROM (SELECT * EXCEPT (attributes, events, links) FROM spans LIMIT 1 BY project, trace_id, span_id)
 UNION ALL
 SELECT
@@ -207,7 +212,7 @@ SELECT
     + bitShiftLeft(toUInt256(bitShiftRight(cityHash64(evaluation_id), 3)), 67)
     + bitShiftLeft(toUInt256(multiIf(passed IS NULL, 0, passed, 2, 1) * 2 + (score IS NOT NULL)), 64)
     + reinterpretAsUInt64(ifNull(score, 0))],
-  CAST([], '${PAIRS}'), CAST([], '${PAIRS}')
+  CAST([], 'Array(UInt64)'), CAST([], 'Array(UInt64)')
 FROM evaluations
 WHERE length(target_trace_id) = 32
 SETTINGS prefer_column_name_to_alias = 1)`;

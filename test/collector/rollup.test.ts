@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triples } from '../../collector/query/triples.js';
 import { migrate } from '../../collector/store/migrate.js';
 import { rebuildViews } from '../../collector/store/rebuild.js';
-import { type SummarySource, traceSummarySql } from '../../collector/sql/traces.js';
+import { PAIR_NAMES_SQL, type SummarySource, traceSummarySql } from '../../collector/sql/traces.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';
@@ -70,17 +70,25 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
     await postJson(c.url, request([first], envelope));
     await postJson(c.url, request([llm('gpt-4o', 0.7), span({ traceId, spanId: rootId, attrs: { 'evaltrace.run.id': 'cfg-run' } })], { ...envelope, 'evaltrace.code.version': 'c2' }));
     const perTrace = (source: SummarySource) =>
-      c.store.query<{ trace_id: string; configs: Array<[string, string]>; envelope: Array<[string, string]> }>(
+      c.store.query<{ trace_id: string; configs: string[]; envelope: string[] }>(
         `SELECT trace_id, configs, envelope FROM (${traceSummarySql(source)}) ORDER BY trace_id`,
         { project: 'default' },
       );
     const rollup = await perTrace('rollup');
     expect(rollup).toEqual(await perTrace('raw'));
-    const mine = rollup.find((t) => t.trace_id === traceId)!;
+    // The codes name their pairs in pair_names.
+    const named = (column: 'configs' | 'envelope') =>
+      c.store.query<{ first: string; second: string; params: string }>(
+        `SELECT first, second, params FROM (SELECT arrayJoin(${column}) AS code FROM (${traceSummarySql('rollup')}) WHERE trace_id = {id:String}) AS c
+         INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code) ORDER BY first, second`,
+        { project: 'default', id: traceId },
+      );
     // The judge's call is not the task's configuration; the re-sent span adds nothing.
-    expect(mine.configs.map(([, model]) => model).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
-    expect(new Set(mine.configs.map(([hash]) => hash)).size).toBe(2);
-    expect(mine.envelope).toEqual([
+    const configs = await named('configs');
+    expect(configs.map((r) => r.second).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(new Set(configs.map((r) => r.first)).size).toBe(2);
+    expect(configs.map((r) => JSON.parse(r.params).temperature).sort()).toEqual([0.2, 0.7]);
+    expect((await named('envelope')).map((r) => [r.first, r.second])).toEqual([
       ['evaltrace.code.version', 'c1'],
       ['evaltrace.code.version', 'c2'],
       ['evaltrace.env.runtime', 'node'],
