@@ -9,14 +9,16 @@
 --
 -- * configs: the codes of (config hash, model) of the trace's LLM spans that
 --   are not judge calls;
--- * envelope: the codes of (key, value) of its spans' resource attributes
+-- * envelope: the codes of the resources its spans came from (hashed whole,
+--   so a span costs one hash, not a pass over its resource attributes);
+-- * pair_names: what a code stands for: a config's hash, model and request
+--   parameters; a resource's envelope pairs, (key, value) of its attributes
 --   that are envelope keys (conventions/attributes.ts: evaltrace.code.version,
---   evaltrace.seed, evaltrace.env.*);
--- * pair_names: what a code stands for (a config's hash, model and request
---   parameters; an envelope key and value), a handful of rows per project,
---   as value_names holds the names behind the other codes.
+--   evaltrace.seed, evaltrace.env.*). A handful of rows per project, as
+--   value_names holds the names behind the other codes.
 --
--- A code is cityHash64(first, second) >> 2. Sets, so a span stored twice
+-- A config's code is cityHash64(config hash, model) >> 2, a resource's
+-- cityHash64(its attributes) >> 2. Sets, so a span stored twice
 -- changes nothing (010). The span expressions mirror TRACE_ROWS_RAW_SQL in
 -- collector/sql/traces.ts; the rollup test holds the answers equal to the raw
 -- tables'. Replacing the view makes the collector rebuild the rollup (and
@@ -63,9 +65,7 @@ SELECT
     min(start_time) AS trace_start,
     max(end_time) AS trace_end,
     groupUniqArrayIf(bitShiftRight(cityHash64(toString(config_hash), toString(model)), 2), is_llm AND judge_name = '' AND config_hash != '') AS configs,
-    groupUniqArrayArray(arrayMap(x -> bitShiftRight(cityHash64(x.1, x.2), 2), arrayFilter(
-        x -> x.1 = 'evaltrace.code.version' OR x.1 = 'evaltrace.seed' OR startsWith(x.1, 'evaltrace.env.'),
-        arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes))))) AS envelope
+    groupUniqArray(bitShiftRight(cityHash64(resource_attributes), 2)) AS envelope
 FROM spans
 GROUP BY project, trace_id
 SETTINGS prefer_column_name_to_alias = 1;
@@ -80,17 +80,23 @@ CREATE TABLE IF NOT EXISTS pair_names
     params String CODEC(ZSTD(3))
 )
 ENGINE = ReplacingMergeTree
-ORDER BY (project, code);
+ORDER BY (project, code, first, second);
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS pair_names_mv TO pair_names AS
-SELECT DISTINCT project, p.1 AS code, p.2 AS first, p.3 AS second, p.4 AS params
+-- Two views fill it: one row per configuration, and a resource's envelope
+-- pairs under its code (none for a resource without envelope keys). A
+-- batch's spans share a handful of resources, so the envelope's view reads
+-- each distinct resource once, not every span's.
+CREATE MATERIALIZED VIEW IF NOT EXISTS config_names_mv TO pair_names AS
+SELECT DISTINCT project, bitShiftRight(cityHash64(toString(config_hash), toString(model)), 2) AS code,
+    toString(config_hash) AS first, toString(model) AS second, request_params AS params
 FROM spans
-ARRAY JOIN arrayConcat(
-    if(is_llm AND judge_name = '' AND config_hash != '',
-        [(bitShiftRight(cityHash64(toString(config_hash), toString(model)), 2), toString(config_hash), toString(model), request_params)],
-        []),
-    arrayMap(x -> (bitShiftRight(cityHash64(x.1, x.2), 2), x.1, x.2, ''), arrayFilter(
-        x -> x.1 = 'evaltrace.code.version' OR x.1 = 'evaltrace.seed' OR startsWith(x.1, 'evaltrace.env.'),
-        arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes))))
-) AS p
+WHERE is_llm AND judge_name = '' AND config_hash != ''
 SETTINGS prefer_column_name_to_alias = 1;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS envelope_names_mv TO pair_names AS
+SELECT project, code, p.1 AS first, p.2 AS second, '' AS params
+FROM (SELECT project, bitShiftRight(cityHash64(resource_attributes), 2) AS code, any(resource_attributes) AS resource
+      FROM spans GROUP BY project, code)
+ARRAY JOIN arrayFilter(
+    x -> x.1 = 'evaltrace.code.version' OR x.1 = 'evaltrace.seed' OR startsWith(x.1, 'evaltrace.env.'),
+    arrayZip(mapKeys(resource), mapValues(resource))) AS p;

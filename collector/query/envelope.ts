@@ -3,7 +3,7 @@
  * environment and seed their runs recorded as resource attributes, with how
  * many traces carry each value.
  */
-import { PAIR_NAMES_SQL } from '../sql/traces.js';
+import { ENVELOPE_PAIRS_SQL } from '../sql/traces.js';
 import type { QueryParams, Store } from '../store/types.js';
 
 const MAX_VALUES = 200;
@@ -21,21 +21,24 @@ export interface Envelope {
 /**
  * The envelope of the traces of CTE `t` under its parameters: a
  * `t AS (SELECT trace_id, envelope ...)` clause over trace summaries, whose
- * envelope column holds the codes of each trace's (key, value) pairs (clickhouse/012_run_configs.sql).
+ * envelope column holds the codes of the resources each trace's spans came
+ * from, whose envelope pairs pair_names holds (clickhouse/012_run_configs.sql).
  */
 export async function envelopeOfTraces(store: Store, cte: string, params: QueryParams): Promise<Envelope> {
   const [rows, totals] = await Promise.all([
     store.query<{ key: string; value: string; n_traces: number | string }>(
       `WITH ${cte}
-       SELECT first AS key, second AS value, n_traces FROM (
-         SELECT code, count() AS n_traces FROM t ARRAY JOIN envelope AS code GROUP BY code
-       ) AS e INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code)
+       SELECT key, value, uniqExact(trace_id) AS n_traces
+       FROM t ARRAY JOIN envelope AS code INNER JOIN (${ENVELOPE_PAIRS_SQL}) AS p USING (code)
+       GROUP BY key, value
        ORDER BY key, n_traces DESC, value
        LIMIT {limit:UInt32}`,
       { ...params, limit: MAX_VALUES },
     ),
     store.query<{ total: number | string; with_envelope: number | string }>(
-      `WITH ${cte} SELECT count() AS total, countIf(notEmpty(envelope)) AS with_envelope FROM t`,
+      `WITH ${cte}
+       SELECT (SELECT count() FROM t) AS total,
+         (SELECT uniqExact(trace_id) FROM t ARRAY JOIN envelope AS code WHERE code IN (SELECT code FROM (${ENVELOPE_PAIRS_SQL}))) AS with_envelope`,
       params,
     ),
   ]);

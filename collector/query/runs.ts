@@ -12,7 +12,7 @@ import { coverage } from './coverage.js';
 import { envelopeOfTraces } from './envelope.js';
 import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { traceContent } from './traces.js';
-import { DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PAIR_NAMES_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
+import { CONFIG_NAMES_SQL, DECODE, ENVELOPE_PAIRS_SQL, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
 import { nsToIso } from '../clock.js';
 import { type Grouping, groupStats } from './triples.js';
 
@@ -97,9 +97,9 @@ async function runConfigs(store: Store, project: string, runs: readonly string[]
   const params: QueryParams = { project };
   const rows = await store.query<{ run: string; config_hash: string; model: string; params: string; n_traces: number | string }>(
     `WITH ${runTracesCte(runs, params, 'configs, ')}
-     SELECT run, first AS config_hash, second AS model, params, n_traces FROM (
+     SELECT run, config_hash, model, params, n_traces FROM (
        SELECT run, code, count() AS n_traces FROM t ARRAY JOIN configs AS code GROUP BY run, code
-     ) AS r INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code)
+     ) AS r INNER JOIN (${CONFIG_NAMES_SQL}) AS p USING (code)
      ORDER BY run, n_traces DESC, config_hash, model`,
     params,
   );
@@ -118,9 +118,9 @@ async function runEnvelopes(store: Store, project: string, runs: readonly string
   const rows = await store.query<{ run: string; key: string; value: string }>(
     `WITH ${runTracesCte(runs, params, 'envelope, ')}
      SELECT run, key, argMax(value, (n, value)) AS value FROM (
-       SELECT run, first AS key, second AS value, n FROM (
-         SELECT run, code, count() AS n FROM t ARRAY JOIN envelope AS code GROUP BY run, code
-       ) AS r INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code))
+       SELECT run, key, value, uniqExact(trace_id) AS n
+       FROM t ARRAY JOIN envelope AS code INNER JOIN (${ENVELOPE_PAIRS_SQL}) AS p USING (code)
+       GROUP BY run, key, value)
      GROUP BY run, key
      ORDER BY run, key`,
     params,

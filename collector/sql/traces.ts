@@ -40,9 +40,13 @@ const NAMES = `(SELECT (groupArray(code), groupArray(value)) FROM (
 export const DECODE = (code: string) => `transform(${code}, names.1, names.2, '')`;
 export const NAMES_WITH = `${NAMES} AS names`;
 
-/** What the codes of configs and envelope stand for in the project: (code, first, second, params), a handful of rows. */
-export const PAIR_NAMES_SQL = `
-SELECT code, any(first) AS first, any(second) AS second, any(params) AS params FROM pair_names WHERE project = {project:String} GROUP BY code`;
+/** What the codes of a trace's configs stand for in the project: (code, config_hash, model, params), a handful of rows. */
+export const CONFIG_NAMES_SQL = `
+SELECT code, any(first) AS config_hash, any(second) AS model, any(params) AS params FROM pair_names WHERE project = {project:String} GROUP BY code`;
+
+/** The envelope pairs of the resources a trace's envelope codes name: (code, key, value), a handful of rows. */
+export const ENVELOPE_PAIRS_SQL = `
+SELECT DISTINCT code, first AS key, second AS value FROM pair_names WHERE project = {project:String} AND params = ''`;
 
 /** A code column's value for a row whose value is present (priority ≥ 2); 0 otherwise. */
 export const PRESENT_CODE = (v: string) => `if(${v} >= 9223372036854775808, bitAnd(${v}, 4611686018427387903), 0)`;
@@ -89,7 +93,7 @@ const RESOLUTION: ReadonlyArray<readonly [string, string]> = [
     `arrayFilter((x, i) -> i = 1, arrayReverseSort(groupArrayArray(scores)) AS sorted_scores,
       arrayEnumerateUniq(arrayMap(x -> ${SCORE_KEY('x')}, sorted_scores)))`,
   ],
-  // Sets of codes (clickhouse/012_run_configs.sql): (config hash, model) of the task's LLM calls; (key, value) of its envelope.
+  // Sets of codes (clickhouse/012_run_configs.sql): (config hash, model) of the task's LLM calls; the resources its spans came from.
   ['configs', 'arraySort(groupUniqArrayArray(configs))'],
   ['envelope', 'arraySort(groupUniqArrayArray(envelope))'],
 ];
@@ -157,10 +161,8 @@ SELECT *,
 FROM (${resolved})`;
 };
 
-/** The code of a (first, second) pair in a trace's configs and envelope, named in pair_names (clickhouse/012_run_configs.sql). */
-const PAIR_CODE = (first: string, second: string) => `bitShiftRight(cityHash64(${first}, ${second}), 2)`;
-/** Whether a resource attribute's key is one of the envelope's (code version, seed, env.*). */
-const ENVELOPE_KEY = (k: string) => `(${k} = '${ATTR.codeVersion}' OR ${k} = '${ATTR.seed}' OR startsWith(${k}, '${ATTR.envPrefix}'))`;
+/** A configuration's code in a trace's configs (clickhouse/012_run_configs.sql). */
+const PAIR_CODE = (configHash: string, model: string) => `bitShiftRight(cityHash64(${configHash}, ${model}), 2)`;
 
 /**
  * The rows trace_rollup's views would write, computed here from the raw
@@ -197,7 +199,7 @@ SELECT
   end_time AS trace_end,
   CAST([], 'Array(UInt256)') AS scores,
   if(is_llm AND judge_name = '' AND config_hash != '', [${PAIR_CODE('toString(config_hash)', 'toString(model)')}], CAST([], 'Array(UInt64)')) AS configs,
-  arrayMap(x -> ${PAIR_CODE('x.1', 'x.2')}, arrayFilter(x -> ${ENVELOPE_KEY('x.1')}, arrayZip(mapKeys(resource_attributes), mapValues(resource_attributes)))) AS envelope
+  [bitShiftRight(cityHash64(resource_attributes), 2)] AS envelope
 FROM (SELECT * EXCEPT (attributes, events, links) FROM spans LIMIT 1 BY project, trace_id, span_id)
 UNION ALL
 SELECT

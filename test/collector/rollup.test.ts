@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { triples } from '../../collector/query/triples.js';
 import { migrate } from '../../collector/store/migrate.js';
 import { rebuildViews } from '../../collector/store/rebuild.js';
-import { PAIR_NAMES_SQL, type SummarySource, traceSummarySql } from '../../collector/sql/traces.js';
+import { CONFIG_NAMES_SQL, ENVELOPE_PAIRS_SQL, type SummarySource, traceSummarySql } from '../../collector/sql/traces.js';
 import type { RunningCollector } from '../../collector/server.js';
 import { startTestCollector } from '../helpers/collector.js';
 import { makeSender } from '../helpers/otel.js';
@@ -76,19 +76,21 @@ describe('the per-trace rollup answers exactly like the raw spans', () => {
       );
     const rollup = await perTrace('rollup');
     expect(rollup).toEqual(await perTrace('raw'));
-    // The codes name their pairs in pair_names.
-    const named = (column: 'configs' | 'envelope') =>
-      c.store.query<{ first: string; second: string; params: string }>(
-        `SELECT first, second, params FROM (SELECT arrayJoin(${column}) AS code FROM (${traceSummarySql('rollup')}) WHERE trace_id = {id:String}) AS c
-         INNER JOIN (${PAIR_NAMES_SQL}) AS p USING (code) ORDER BY first, second`,
+    // The codes name what they stand for in pair_names.
+    const named = <T>(column: 'configs' | 'envelope', names: string, order: string) =>
+      c.store.query<T>(
+        `SELECT * EXCEPT (code) FROM (SELECT arrayJoin(${column}) AS code FROM (${traceSummarySql('rollup')}) WHERE trace_id = {id:String}) AS c
+         INNER JOIN (${names}) AS p USING (code) ORDER BY ${order}`,
         { project: 'default', id: traceId },
       );
     // The judge's call is not the task's configuration; the re-sent span adds nothing.
-    const configs = await named('configs');
-    expect(configs.map((r) => r.second).sort()).toEqual(['gpt-4o', 'gpt-4o-mini']);
-    expect(new Set(configs.map((r) => r.first)).size).toBe(2);
-    expect(configs.map((r) => JSON.parse(r.params).temperature).sort()).toEqual([0.2, 0.7]);
-    expect((await named('envelope')).map((r) => [r.first, r.second])).toEqual([
+    const configs = await named<{ config_hash: string; model: string; params: string }>('configs', CONFIG_NAMES_SQL, 'model');
+    expect(configs.map((r) => r.model)).toEqual(['gpt-4o', 'gpt-4o-mini']);
+    expect(new Set(configs.map((r) => r.config_hash)).size).toBe(2);
+    expect(configs.map((r) => JSON.parse(r.params).temperature)).toEqual([0.7, 0.2]);
+    const envelopePairs = await named<{ key: string; value: string }>('envelope', ENVELOPE_PAIRS_SQL, 'key, value');
+    // Two resources (c1, c2) share two of their pairs: the trace carries each pair once.
+    expect([...new Set(envelopePairs.map((r) => JSON.stringify([r.key, r.value])))].map((p) => JSON.parse(p))).toEqual([
       ['evaltrace.code.version', 'c1'],
       ['evaltrace.code.version', 'c2'],
       ['evaltrace.env.runtime', 'node'],
