@@ -19,26 +19,37 @@ export interface Envelope {
 }
 
 /**
+ * Traces per envelope (key, value), from CTE `groups` of (…`by`, envelope,
+ * n): traces counted per distinct set of resource codes first (a run has a
+ * handful), so the pairs are joined to those sets, not to every trace; a pair
+ * two resources of one set share counts once for it.
+ */
+export const envelopeCounts = (groups: string, by = '') => {
+  const keys = by ? `${by}, ` : '';
+  return `SELECT ${keys}key, value, sum(n) AS n FROM (
+    SELECT DISTINCT ${keys}envelope, n, key, value FROM ${groups} ARRAY JOIN envelope AS code INNER JOIN (${ENVELOPE_PAIRS_SQL}) AS p USING (code)
+  ) GROUP BY ${keys}key, value`;
+};
+
+/**
  * The envelope of the traces of CTE `t` under its parameters: a
  * `t AS (SELECT trace_id, envelope ...)` clause over trace summaries, whose
  * envelope column holds the codes of the resources each trace's spans came
  * from, whose envelope pairs pair_names holds (clickhouse/012_run_configs.sql).
  */
 export async function envelopeOfTraces(store: Store, cte: string, params: QueryParams): Promise<Envelope> {
+  const grouped = `WITH ${cte}, g AS (SELECT envelope, count() AS n FROM t GROUP BY envelope)`;
   const [rows, totals] = await Promise.all([
     store.query<{ key: string; value: string; n_traces: number | string }>(
-      `WITH ${cte}
-       SELECT key, value, uniqExact(trace_id) AS n_traces
-       FROM t ARRAY JOIN envelope AS code INNER JOIN (${ENVELOPE_PAIRS_SQL}) AS p USING (code)
-       GROUP BY key, value
+      `${grouped}
+       SELECT key, value, n AS n_traces FROM (${envelopeCounts('g')})
        ORDER BY key, n_traces DESC, value
        LIMIT {limit:UInt32}`,
       { ...params, limit: MAX_VALUES },
     ),
     store.query<{ total: number | string; with_envelope: number | string }>(
-      `WITH ${cte}
-       SELECT (SELECT count() FROM t) AS total,
-         (SELECT uniqExact(trace_id) FROM t ARRAY JOIN envelope AS code WHERE code IN (SELECT code FROM (${ENVELOPE_PAIRS_SQL}))) AS with_envelope`,
+      `${grouped}
+       SELECT sum(n) AS total, sumIf(n, hasAny(envelope, (SELECT groupArray(code) FROM (${ENVELOPE_PAIRS_SQL})))) AS with_envelope FROM g`,
       params,
     ),
   ]);

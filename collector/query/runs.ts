@@ -9,10 +9,10 @@ import { loadDatasetVersion } from '../datasets/registry.js';
 import { parseRequestParams } from '../ingest/request-params.js';
 import type { QueryParams, Store } from '../store/types.js';
 import { coverage } from './coverage.js';
-import { envelopeOfTraces } from './envelope.js';
+import { envelopeCounts, envelopeOfTraces } from './envelope.js';
 import { IN_RUNS, type JudgeFilter, RUN_OF, type TraceFilter, tracesSql } from '../sql/filters.js';
 import { traceContent } from './traces.js';
-import { CONFIG_NAMES_SQL, DECODE, ENVELOPE_PAIRS_SQL, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
+import { CONFIG_NAMES_SQL, DECODE, HAS_SCORE, JUDGE_KEYS_SQL, PASS_CODE, SCORE_KEY, SCORE_OF } from '../sql/traces.js';
 import { nsToIso } from '../clock.js';
 import { type Grouping, groupStats } from './triples.js';
 
@@ -116,11 +116,9 @@ async function runConfigs(store: Store, project: string, runs: readonly string[]
 async function runEnvelopes(store: Store, project: string, runs: readonly string[]): Promise<Map<string, Map<string, string>>> {
   const params: QueryParams = { project };
   const rows = await store.query<{ run: string; key: string; value: string }>(
-    `WITH ${runTracesCte(runs, params, 'envelope, ')}
-     SELECT run, key, argMax(value, (n, value)) AS value FROM (
-       SELECT run, key, value, uniqExact(trace_id) AS n
-       FROM t ARRAY JOIN envelope AS code INNER JOIN (${ENVELOPE_PAIRS_SQL}) AS p USING (code)
-       GROUP BY run, key, value)
+    `WITH ${runTracesCte(runs, params, 'envelope, ')},
+       g AS (SELECT run, envelope, count() AS n FROM t GROUP BY run, envelope)
+     SELECT run, key, argMax(value, (n, value)) AS value FROM (${envelopeCounts('g', 'run')})
      GROUP BY run, key
      ORDER BY run, key`,
     params,
