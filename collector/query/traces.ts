@@ -18,20 +18,10 @@ export const ListingSchema = z.object({
     .optional(),
 });
 
-interface SummaryRow {
-  trace_id: string;
+/** A trace summary as SQL returns it: the listing's fields, with the root's id, the raw cost and start, and the span counts pricing reads. */
+interface SummaryRow
+  extends Pick<TraceSummary, 'trace_id' | 'dataset' | 'dataset_version' | 'example_id' | 'prompt' | 'prompt_version' | 'model' | 'run_id' | 'success' | 'latency_ms' | 'input_tokens' | 'output_tokens'> {
   root_span_id: string;
-  dataset: string;
-  dataset_version: string;
-  example_id: string;
-  prompt: string;
-  prompt_version: string;
-  model: string;
-  run_id: string;
-  success: boolean | null;
-  latency_ms: number | null;
-  input_tokens: number;
-  output_tokens: number;
   cost_usd: number;
   llm_spans: number;
   unpriced_spans: number;
