@@ -35,7 +35,7 @@ export interface App {
 export function createApp(store: Store, config: Config): App {
   setMinimumN(config.minimumN);
   const metrics = new Metrics();
-  const ingest = new IngestService(store, config.limits, metrics, config.maxPendingRows);
+  const ingest = new IngestService(store, config.limits, metrics, config.maxPendingRows, config.commitLinger);
   const compactor = new Compactor(store, config.compaction, (c) => {
     metrics.compactions.inc();
     metrics.compactionSeconds.observe(c.seconds);

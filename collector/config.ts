@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { type CompactionPolicy, DEFAULT_COMPACTION } from './compaction/policy.js';
 import { DEFAULT_MIN_N, type MinimumN } from './stats/caution.js';
 import type { StoreOptions } from './store/options.js';
+import type { Linger } from './ingest/batcher.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -35,6 +36,8 @@ const EnvSchema = z.object({
   EVALTRACE_MAX_LINKS_PER_SPAN: int(DEFAULT_LIMITS.maxLinksPerSpan),
   EVALTRACE_MAX_PENDING_ROWS: int(200_000),
   EVALTRACE_MAX_INFLIGHT_REQUESTS: int(64),
+  EVALTRACE_COMMIT_LINGER_MS: z.coerce.number().int().min(0).default(25),
+  EVALTRACE_COMMIT_LINGER_ROWS: int(4_000),
   EVALTRACE_COMPACT_INTERVAL_MS: z.coerce.number().int().min(0).default(DEFAULT_COMPACTION.intervalMs),
   EVALTRACE_COLLECTOR_STALE_MS: int(DEFAULT_COMPACTION.staleMs),
   EVALTRACE_MIN_N_T: int(DEFAULT_MIN_N.t),
@@ -48,6 +51,8 @@ export interface Config extends StoreOptions {
   apiKeys: Map<string, string> | null;
   limits: Limits;
   maxPendingRows: number;
+  /** How long a group commit may wait for more rows before inserting (ingest/batcher.ts). */
+  commitLinger: Linger;
   maxInflightRequests: number;
   compaction: CompactionPolicy;
   /** OTLP/gRPC receiver; null: off. `required`: set explicitly, so a port in use stops the start; the default port only warns. */
@@ -121,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLinksPerSpan: e.EVALTRACE_MAX_LINKS_PER_SPAN,
     },
     maxPendingRows: e.EVALTRACE_MAX_PENDING_ROWS,
+    commitLinger: { ms: e.EVALTRACE_COMMIT_LINGER_MS, rows: e.EVALTRACE_COMMIT_LINGER_ROWS },
     maxInflightRequests: e.EVALTRACE_MAX_INFLIGHT_REQUESTS,
     minimumN: { t: e.EVALTRACE_MIN_N_T, bootstrap: e.EVALTRACE_MIN_N_BOOTSTRAP },
     grpc:
