@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Session } from 'chdb';
 import { StoreError } from './errors.js';
 import { SINGLE_NODE } from './cluster.js';
+import { encoderFor, rowBinary } from './rowbinary.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';
 
@@ -22,6 +24,10 @@ export class ChdbStore implements Store {
   private readonly writer: Session;
   private readonly marker: string;
   private readonly gate = new WriteGate();
+  /** Where RowBinary payloads wait for their INSERT … SELECT FROM file(); emptied at open. */
+  private readonly scratch: string;
+  private payloads = 0;
+  private readonly columnTypes = new Map<Table, Promise<Map<string, string>>>();
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -37,6 +43,9 @@ export class ChdbStore implements Store {
     this.marker = join(dataDir, 'evaltrace.open');
     this.uncleanShutdown = existsSync(this.marker);
     writeFileSync(this.marker, String(process.pid));
+    this.scratch = join(dataDir, 'insert-payloads');
+    rmSync(this.scratch, { recursive: true, force: true });
+    mkdirSync(this.scratch);
   }
 
   async command(sql: string, params: QueryParams = {}): Promise<void> {
@@ -55,6 +64,7 @@ export class ChdbStore implements Store {
   async insert(table: Table, rows: readonly object[]): Promise<void> {
     if (rows.length === 0) return;
     const columns = columnsOf(rows);
+    if (BINARY_TABLES.has(table)) return this.insertRowBinary(table, rows, columns);
     const body = compactJsonRows(rows, columns);
     await this.gate.write(async () => {
       try {
@@ -63,6 +73,51 @@ export class ChdbStore implements Store {
         throw new StoreError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
       }
     });
+  }
+
+  /**
+   * chdb's insert takes text formats only and its query string ends at the
+   * first NUL byte, so a binary payload goes through a file: written here,
+   * read by `INSERT … SELECT FROM file()` in the same statement's place.
+   */
+  private async insertRowBinary(table: Table, rows: readonly object[], columns: string[]): Promise<void> {
+    const types = await this.typesOf(table);
+    const encoders = columns.map((name) => {
+      const type = types.get(name);
+      if (type === undefined) throw new StoreError(`insert into ${table} failed: no column ${name}`);
+      return { name, type, encode: encoderFor(type) };
+    });
+    const body = rowBinary(rows, encoders);
+    const path = join(this.scratch, `${++this.payloads}.rowbinary`);
+    const structure = encoders.map((c) => `${c.name} ${c.type}`).join(', ');
+    await this.gate.write(async () => {
+      try {
+        await writeFile(path, body);
+        await this.writer.queryAsync(
+          `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM file(${quote(path)}, 'RowBinary', ${quote(structure)})`,
+          { format: 'Null' },
+        );
+      } catch (err) {
+        throw new StoreError(`insert into ${table} failed: ${(err as Error).message}`, { cause: err });
+      } finally {
+        await rm(path, { force: true });
+      }
+    });
+  }
+
+  /** A table's column types, read once: the encoders follow the schema the migrations made. */
+  private typesOf(table: Table): Promise<Map<string, string>> {
+    let types = this.columnTypes.get(table);
+    if (!types) {
+      types = this.query<{ name: string; type: string }>(
+        'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {table:String}',
+        { table },
+      ).then((cs) => new Map(cs.map((c) => [c.name, c.type])));
+      // A failed read is not kept: the next insert asks again.
+      types.catch(() => this.columnTypes.delete(table));
+      this.columnTypes.set(table, types);
+    }
+    return types;
   }
 
   barrier<T>(fn: () => Promise<T>): Promise<T> {
@@ -96,6 +151,11 @@ export class ChdbStore implements Store {
     }
   }
 }
+
+/** The ingest's tables, whose row shapes (ingest/rows.ts) hold every value in the form the RowBinary encoder takes. */
+const BINARY_TABLES: ReadonlySet<Table> = new Set<Table>(['spans', 'evaluations']);
+
+const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** Every key any row has, in first-seen order: rows built in different places may leave optional ones out. */
 function columnsOf(rows: readonly object[]): string[] {
