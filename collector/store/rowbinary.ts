@@ -182,11 +182,14 @@ export function encoderFor(type: string): Encode {
     case 'Map': {
       const [k, val] = args(type).map(encoderFor) as [Encode, Encode];
       return (w, v) => {
-        const entries = isNull(v) ? [] : Object.entries(v as Record<string, unknown>);
-        w.varUInt(entries.length);
-        for (const [key, value] of entries) {
+        if (isNull(v)) return w.varUInt(0);
+        const o = v as Record<string, unknown>;
+        let n = 0;
+        for (const _ in o) n++;
+        w.varUInt(n);
+        for (const key in o) {
           k(w, key);
-          val(w, value);
+          val(w, o[key]);
         }
       };
     }
