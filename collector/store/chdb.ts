@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import { StoreError } from './errors.js';
 import { SINGLE_NODE } from './cluster.js';
@@ -43,7 +43,8 @@ export class ChdbStore implements Store {
     this.marker = join(dataDir, 'evaltrace.open');
     this.uncleanShutdown = existsSync(this.marker);
     writeFileSync(this.marker, String(process.pid));
-    this.scratch = join(dataDir, 'insert-payloads');
+    // Absolute, so file() finds it whatever directory ClickHouse resolves relative paths against.
+    this.scratch = resolve(dataDir, 'insert-payloads');
     rmSync(this.scratch, { recursive: true, force: true });
     mkdirSync(this.scratch);
   }
