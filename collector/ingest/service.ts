@@ -5,7 +5,7 @@ import { ATTR } from '@evaltrace/semantic-conventions';
 import { decodeLogs, decodeTraces, type Encoding } from '../otlp/decode.js';
 import type { OtlpLogRecord } from '../otlp/model.js';
 import type { Store } from '../store/types.js';
-import { GroupCommitter, type Linger, NO_LINGER } from './batcher.js';
+import { GroupCommitter, type Linger } from './batcher.js';
 import { newEvaluations, newSpans } from './dedup.js';
 import { hasContext, isEvaluationRecord, logEvaluation, type SpanRef } from './log-evaluation.js';
 import { normalizeSpan, type NormalizeContext } from './normalize.js';
@@ -48,7 +48,7 @@ export class IngestService {
     readonly limits: Limits,
     readonly metrics: Metrics,
     maxPendingRows: number,
-    linger: Linger = NO_LINGER,
+    linger: Linger,
   ) {
     const observe = (_rows: number, seconds: number) => metrics.storeWriteSeconds.observe(seconds);
     this.spans = new GroupCommitter(

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Session } from 'chdb';
 import { StoreError } from './errors.js';
 import { SINGLE_NODE } from './cluster.js';
-import { encoderFor, rowBinary } from './rowbinary.js';
+import { type EncodedColumn, encoderFor, rowBinary } from './rowbinary.js';
 import type { QueryParams, Store, Table } from './types.js';
 import { WriteGate } from './write-gate.js';
 
@@ -27,7 +27,7 @@ export class ChdbStore implements Store {
   /** Where RowBinary payloads wait for their INSERT … SELECT FROM file(); emptied at open. */
   private readonly scratch: string;
   private payloads = 0;
-  private readonly columnTypes = new Map<Table, Promise<Map<string, string>>>();
+  private readonly columns = new Map<Table, Promise<Map<string, EncodedColumn>>>();
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -82,11 +82,11 @@ export class ChdbStore implements Store {
    * read by `INSERT … SELECT FROM file()` in the same statement's place.
    */
   private async insertRowBinary(table: Table, rows: readonly object[], columns: string[]): Promise<void> {
-    const types = await this.typesOf(table);
+    const known = await this.tableColumns(table);
     const encoders = columns.map((name) => {
-      const type = types.get(name);
-      if (type === undefined) throw new StoreError(`insert into ${table} failed: no column ${name}`);
-      return { name, type, encode: encoderFor(type) };
+      const column = known.get(name);
+      if (column === undefined) throw new StoreError(`insert into ${table} failed: no column ${name}`);
+      return column;
     });
     const body = rowBinary(rows, encoders);
     const path = join(this.scratch, `${++this.payloads}.rowbinary`);
@@ -106,19 +106,19 @@ export class ChdbStore implements Store {
     });
   }
 
-  /** A table's column types, read once: the encoders follow the schema the migrations made. */
-  private typesOf(table: Table): Promise<Map<string, string>> {
-    let types = this.columnTypes.get(table);
-    if (!types) {
-      types = this.query<{ name: string; type: string }>(
+  /** A table's columns with their types and encoders, read once: the encoders follow the schema the migrations made. */
+  private tableColumns(table: Table): Promise<Map<string, EncodedColumn>> {
+    let columns = this.columns.get(table);
+    if (!columns) {
+      columns = this.query<{ name: string; type: string }>(
         'SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = {table:String}',
         { table },
-      ).then((cs) => new Map(cs.map((c) => [c.name, c.type])));
+      ).then((cs) => new Map(cs.map((c) => [c.name, { ...c, encode: encoderFor(c.type) }])));
       // A failed read is not kept: the next insert asks again.
-      types.catch(() => this.columnTypes.delete(table));
-      this.columnTypes.set(table, types);
+      columns.catch(() => this.columns.delete(table));
+      this.columns.set(table, columns);
     }
-    return types;
+    return columns;
   }
 
   barrier<T>(fn: () => Promise<T>): Promise<T> {

@@ -12,7 +12,7 @@ import { StoreError } from './errors.js';
 type Encode = (w: RowBinaryWriter, v: unknown) => void;
 
 /** A growing byte buffer with RowBinary's primitive encodings. */
-export class RowBinaryWriter {
+class RowBinaryWriter {
   private buf = Buffer.allocUnsafe(1 << 20);
   private pos = 0;
 
@@ -217,8 +217,15 @@ export function encoderFor(type: string): Encode {
   }
 }
 
+/** A table's column with its type's encoder. */
+export interface EncodedColumn {
+  name: string;
+  type: string;
+  encode: Encode;
+}
+
 /** Rows as RowBinary, values in `columns`' order. */
-export function rowBinary(rows: readonly object[], columns: ReadonlyArray<{ name: string; encode: Encode }>): Buffer {
+export function rowBinary(rows: readonly object[], columns: ReadonlyArray<Pick<EncodedColumn, 'name' | 'encode'>>): Buffer {
   const w = new RowBinaryWriter();
   for (const row of rows) {
     const r = row as Record<string, unknown>;
