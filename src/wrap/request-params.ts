@@ -3,12 +3,19 @@ import { ALIASES, ATTR, REQUEST_PARAMS } from '@evaltrace/semantic-conventions';
 import type { Params } from './operation.js';
 import { type Obj, arr, num, obj, str } from './wire.js';
 
-/** [attribute, request body fields] per numeric parameter, built once from the shared table. */
-const NUMERIC: ReadonlyArray<readonly [string, readonly string[]]> = Object.values(REQUEST_PARAMS)
-  .filter((p) => p.field !== 'requestStopSequences')
-  .map((p) => [ALIASES[p.field][0], p.body] as const);
-
-const STOP_FIELDS = REQUEST_PARAMS.stop_sequences.body;
+/**
+ * Each request body field the shared table names: the attribute it fills and
+ * its rank among that attribute's fields (the first listed wins when a
+ * request sets several, e.g. max_completion_tokens over max_tokens).
+ */
+const FIELDS: ReadonlyMap<string, { attribute: string; rank: number; stop: boolean }> = new Map(
+  Object.values(REQUEST_PARAMS).flatMap((p) => {
+    const stop = p.field === 'requestStopSequences';
+    const attribute = stop ? ATTR.requestStopSequences : ALIASES[p.field][0];
+    return p.body.map((field, rank) => [field, { attribute, rank, stop }] as const);
+  }),
+);
+const TOOL_FIELDS: ReadonlySet<string> = new Set(['tools', 'functions']);
 /** More tools or stop sequences than this are not a configuration anyone reads from a span. */
 const MAX_ITEMS = 128;
 
@@ -17,34 +24,40 @@ const MAX_ITEMS = 128;
  * gen_ai.request.* numbers (null, absent or non-finite values are left out),
  * stop sequences as a string array, and the tools offered as semconv
  * `gen_ai.tool.definitions` with only each tool's required type and name.
- * Reads a few fields, never the whole request.
+ * Walks the request's own few keys rather than probing it for every field the
+ * table knows: it runs on every call, and most requests set none of them.
  */
 export function addRequestParams(into: Attributes, params: Params): void {
-  for (const [attribute, fields] of NUMERIC) {
-    for (const field of fields) {
-      const v = num(params[field]);
-      if (v !== undefined) {
-        into[attribute] = v;
-        break;
-      }
+  /** Rank of the field that filled each attribute, kept only once a field matched. */
+  let filled: Map<string, number> | undefined;
+  let tools = false;
+  for (const key in params) {
+    const f = FIELDS.get(key);
+    if (f === undefined) {
+      if (TOOL_FIELDS.has(key)) tools = true;
+      continue;
     }
+    const v = params[key];
+    // A stop field claims its attribute when it holds a string or a list, even one that yields nothing.
+    const claims = f.stop ? typeof v === 'string' || Array.isArray(v) : num(v) !== undefined;
+    if (!claims) continue;
+    filled ??= new Map();
+    const rank = filled.get(f.attribute);
+    if (rank !== undefined && rank < f.rank) continue;
+    filled.set(f.attribute, f.rank);
+    const value = f.stop ? stopSequences(v as string | unknown[]) : num(v);
+    if (value === undefined) delete into[f.attribute];
+    else into[f.attribute] = value;
   }
-  const stop = stopSequences(params);
-  if (stop) into[ATTR.requestStopSequences] = stop;
-  const tools = toolDefinitions(params);
-  if (tools) into[ATTR.toolDefinitions] = JSON.stringify(tools);
+  if (!tools) return;
+  const definitions = toolDefinitions(params);
+  if (definitions) into[ATTR.toolDefinitions] = JSON.stringify(definitions);
 }
 
-function stopSequences(params: Params): string[] | undefined {
-  for (const field of STOP_FIELDS) {
-    const v = params[field];
-    if (typeof v === 'string') return v === '' ? undefined : [v];
-    if (Array.isArray(v)) {
-      const out = v.slice(0, MAX_ITEMS).filter((s): s is string => typeof s === 'string');
-      return out.length > 0 ? out : undefined;
-    }
-  }
-  return undefined;
+function stopSequences(v: string | unknown[]): string[] | undefined {
+  if (typeof v === 'string') return v === '' ? undefined : [v];
+  const out = v.slice(0, MAX_ITEMS).filter((s): s is string => typeof s === 'string');
+  return out.length > 0 ? out : undefined;
 }
 
 /** Tools (OpenAI chat, responses, Anthropic) and OpenAI's legacy functions, as { type, name }. */

@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '@evaltrace/semantic-conventions';
 import { wrap } from '../../src/index.js';
+import { addRequestParams } from '../../src/wrap/request-params.js';
 import { only } from './helpers/telemetry.js';
 import { useWrapped } from './helpers/wrapped.js';
 
@@ -155,5 +156,29 @@ describe('wrap(anthropic) records the request parameters of messages.create', ()
   it('records only max_tokens when that is all the request sets', async () => {
     await anthropic.messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
     expect(requestAttrs(await spanAttrs())).toEqual({ [ATTR.requestMaxTokens]: 50 });
+  });
+});
+
+describe('addRequestParams, when a request sets several fields for one parameter', () => {
+  const attrs = (params: Record<string, unknown>) => {
+    const into: Record<string, unknown> = {};
+    addRequestParams(into as never, params);
+    return into;
+  };
+
+  it('takes the first field the table lists, whatever the order of the request’s keys', () => {
+    const expected = { [ATTR.requestMaxTokens]: 64, [ATTR.requestStopSequences]: ['A'] };
+    expect(attrs({ max_tokens: 9, stop: 'B', max_completion_tokens: 64, stop_sequences: ['A'] })).toEqual(expected);
+    expect(attrs({ stop_sequences: ['A'], max_completion_tokens: 64, stop: 'B', max_tokens: 9 })).toEqual(expected);
+  });
+
+  it('falls back to the next field when the first holds no number', () => {
+    expect(attrs({ max_completion_tokens: null, max_tokens: 9 })).toEqual({ [ATTR.requestMaxTokens]: 9 });
+    expect(attrs({ max_tokens: 9, max_completion_tokens: 'lots' })).toEqual({ [ATTR.requestMaxTokens]: 9 });
+  });
+
+  it('records no stop sequences when the first stop field is a list without strings, as the request means no stop', () => {
+    expect(attrs({ stop: 'B', stop_sequences: [] })).toEqual({});
+    expect(attrs({ stop_sequences: [1], stop: 'B' })).toEqual({});
   });
 });
