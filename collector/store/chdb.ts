@@ -28,6 +28,8 @@ export class ChdbStore implements Store {
   private readonly scratch: string;
   private payloads = 0;
   private readonly columns = new Map<Table, Promise<Map<string, EncodedColumn>>>();
+  /** Bytes per row of each table's last RowBinary payload: the size hint of its next one. */
+  private readonly rowBytes = new Map<Table, number>();
 
   constructor(readonly dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -88,7 +90,8 @@ export class ChdbStore implements Store {
       if (column === undefined) throw new StoreError(`insert into ${table} failed: no column ${name}`);
       return column;
     });
-    const body = rowBinary(rows, encoders);
+    const body = rowBinary(rows, encoders, rows.length * (this.rowBytes.get(table) ?? 0));
+    this.rowBytes.set(table, body.length / rows.length);
     const path = join(this.scratch, `${++this.payloads}.rowbinary`);
     const structure = encoders.map((c) => `${c.name} ${c.type}`).join(', ');
     await this.gate.write(async () => {

@@ -13,8 +13,12 @@ type Encode = (w: RowBinaryWriter, v: unknown) => void;
 
 /** A growing byte buffer with RowBinary's primitive encodings. */
 class RowBinaryWriter {
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf: Buffer;
   private pos = 0;
+
+  constructor(capacity: number) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
 
   bytes(): Buffer {
     return this.buf.subarray(0, this.pos);
@@ -42,12 +46,22 @@ class RowBinaryWriter {
   }
 
   string(s: string): void {
+    const len = s.length;
     // Up to 42 UTF-16 units are at most 126 UTF-8 bytes: a one-byte length, written after the text.
-    if (s.length <= 42) {
+    if (len <= 42) {
       this.ensure(127);
-      const n = this.buf.write(s, this.pos + 1, 'utf8');
-      this.buf[this.pos] = n;
-      this.pos += n + 1;
+      const buf = this.buf;
+      const start = this.pos + 1;
+      // Most short values (ids, names, keys) are ASCII: copied here, without a call into Buffer's UTF-8 writer.
+      let i = 0;
+      while (i < len) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i++] = c;
+      }
+      const n = i === len ? len : buf.write(s, start, 'utf8');
+      buf[this.pos] = n;
+      this.pos = start + n;
       return;
     }
     const n = Buffer.byteLength(s, 'utf8');
@@ -224,12 +238,18 @@ export interface EncodedColumn {
   encode: Encode;
 }
 
-/** Rows as RowBinary, values in `columns`' order. */
-export function rowBinary(rows: readonly object[], columns: ReadonlyArray<Pick<EncodedColumn, 'name' | 'encode'>>): Buffer {
-  const w = new RowBinaryWriter();
+/**
+ * Rows as RowBinary, values in `columns`' order. `sizeHint`: the bytes the
+ * caller expects (e.g. from the table's last payload), so that a payload of
+ * megabytes starts near its size instead of doubling its way there.
+ */
+export function rowBinary(rows: readonly object[], columns: ReadonlyArray<Pick<EncodedColumn, 'name' | 'encode'>>, sizeHint = 0): Buffer {
+  const w = new RowBinaryWriter(Math.max(MIN_CAPACITY, Math.ceil(sizeHint * 1.25)));
   for (const row of rows) {
     const r = row as Record<string, unknown>;
     for (const c of columns) c.encode(w, r[c.name]);
   }
   return w.bytes();
 }
+
+const MIN_CAPACITY = 1 << 16;
