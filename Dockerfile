@@ -35,4 +35,4 @@ RUN mkdir -p .evaltrace && chown node:node .evaltrace
 USER node
 EXPOSE 4318 4317
 # What `npm start` runs, without npm in between: node is PID 1 and gets SIGTERM for a graceful shutdown.
-CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=100", "collector/dist/collector/main.js"]
+CMD ["node", "--max-semi-space-size=2", "collector/dist/collector/main.js"]
