@@ -32,6 +32,8 @@ export interface NormalizedSpan {
 
 const OPENINFERENCE_KIND = 'openinference.span.kind';
 const LLM_KINDS = new Set(['LLM', 'EMBEDDING']);
+/** Any of these present means the span reports its usage (even as zero). */
+const USAGE_KEYS: readonly string[] = [...ALIASES.inputTokens, ...ALIASES.outputTokens];
 
 /** Maps one OTLP span onto the contract (design.md); throws InvalidItem when it must be rejected. */
 export function normalizeSpan(env: OtlpSpanEnvelope, ctx: NormalizeContext): NormalizedSpan {
@@ -64,7 +66,7 @@ function classify(a: Attributes): Classification {
   };
   const explicitCost = amount(a, ALIASES.costUsd, 'cost');
   const isEvaluation = finite(a, ALIASES.evaluationScore, 'evaluation score') !== null || text(a, ALIASES.evaluationLabel) !== '';
-  const hasUsage = [...ALIASES.inputTokens, ...ALIASES.outputTokens].some((k) => a[k] !== undefined);
+  const hasUsage = USAGE_KEYS.some((k) => a[k] !== undefined);
   const oiKind = typeof a[OPENINFERENCE_KIND] === 'string' ? (a[OPENINFERENCE_KIND] as string).toUpperCase() : '';
   const isLlm =
     !isEvaluation &&

@@ -88,11 +88,13 @@ export function flatten(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   let n = 0;
-  for (const [k, v] of Object.entries(attrs)) {
+  // for…in rather than Object.entries: no array of pairs per span (decoded attributes are plain objects, own keys only).
+  for (const k in attrs) {
     if (n++ >= maxEntries) {
       onTruncate();
       break;
     }
+    const v = attrs[k] as AttrValue;
     setOwn(out, k, truncate(typeof v === 'string' ? v : JSON.stringify(v), maxLength, onTruncate));
   }
   return out;
