@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { ALIASES, ATTR, REQUEST_PARAMS } from '@evaltrace/semantic-conventions';
+import { ALIASES, ATTR, REQUEST_PARAMS, TOOL_NAME_SOURCES } from '@evaltrace/semantic-conventions';
 import type { Params } from './operation.js';
 import { type Obj, arr, num, obj, str } from './wire.js';
 
@@ -15,7 +15,8 @@ const FIELDS: ReadonlyMap<string, { attribute: string; rank: number; stop: boole
     return p.body.map((field, rank) => [field, { attribute, rank, stop }] as const);
   }),
 );
-const TOOL_FIELDS: ReadonlySet<string> = new Set(['tools', 'functions']);
+/** The request body's tool lists, as the collector reads them from OpenInference's parameters. */
+const TOOL_FIELDS: readonly string[] = TOOL_NAME_SOURCES.body;
 /** More tools or stop sequences than this are not a configuration anyone reads from a span. */
 const MAX_ITEMS = 128;
 
@@ -34,18 +35,19 @@ export function addRequestParams(into: Attributes, params: Params): void {
   for (const key in params) {
     const f = FIELDS.get(key);
     if (f === undefined) {
-      if (TOOL_FIELDS.has(key)) tools = true;
+      if (TOOL_FIELDS.includes(key)) tools = true;
       continue;
     }
     const v = params[key];
     // A stop field claims its attribute when it holds a string or a list, even one that yields nothing.
-    const claims = f.stop ? typeof v === 'string' || Array.isArray(v) : num(v) !== undefined;
-    if (!claims) continue;
+    const stop = f.stop && (typeof v === 'string' || Array.isArray(v));
+    const n = f.stop ? undefined : num(v);
+    if (!stop && n === undefined) continue;
     filled ??= new Map();
     const rank = filled.get(f.attribute);
     if (rank !== undefined && rank < f.rank) continue;
     filled.set(f.attribute, f.rank);
-    const value = f.stop ? stopSequences(v as string | unknown[]) : num(v);
+    const value = stop ? stopSequences(v as string | unknown[]) : n;
     if (value === undefined) delete into[f.attribute];
     else into[f.attribute] = value;
   }
@@ -63,7 +65,8 @@ function stopSequences(v: string | unknown[]): string[] | undefined {
 /** Tools (OpenAI chat, responses, Anthropic) and OpenAI's legacy functions, as { type, name }. */
 function toolDefinitions(params: Params): Array<{ type: string; name: string }> | undefined {
   let out: Array<{ type: string; name: string }> | undefined;
-  for (const list of [arr(params.tools), arr(params.functions)]) {
+  for (const field of TOOL_FIELDS) {
+    const list = arr(params[field]);
     for (let i = 0; i < list.length && i < MAX_ITEMS; i++) {
       const tool = obj(list[i]);
       const name = toolName(tool);
