@@ -238,6 +238,9 @@ export interface EncodedColumn {
   encode: Encode;
 }
 
+/** A payload's smallest starting buffer: small inserts (a request's few evaluations) need no more. */
+const MIN_CAPACITY = 1 << 16;
+
 /**
  * Rows as RowBinary, values in `columns`' order. `sizeHint`: the bytes the
  * caller expects (e.g. from the table's last payload), so that a payload of
@@ -251,5 +254,3 @@ export function rowBinary(rows: readonly object[], columns: ReadonlyArray<Pick<E
   }
   return w.bytes();
 }
-
-const MIN_CAPACITY = 1 << 16;
