@@ -21,27 +21,41 @@ import { type CompactionPolicy, DEFAULT_COMPACTION } from './policy.js';
 import { log } from '../logger.js';
 
 /**
- * A compaction groups the rollup a slice of trace ids at a time, about this
- * many traces each: compacting all 500k traces of 10M spans at once held
- * ~850 MB above the collector's baseline; sixteen slices ~200 MB, in ~2 s
- * instead of 1.6 s.
+ * How many of the rollup's trace ids a compaction reads its slices' bounds
+ * from, and the most slices it makes of them (16 sampled ids a slice at least).
  */
-const SLICE_TRACES = 32_000;
+const BOUNDS_SAMPLE = 8_192;
+const MAX_SLICES = BOUNDS_SAMPLE / 16;
 
-/** Ranges of the ids' first two hex digits, each of about SLICE_TRACES of `traces` traces; the ends are open. */
-export function traceIdSlices(traces: number): Array<{ where: string; params: Record<string, string> }> {
-  const n = Math.min(256, Math.max(1, Math.ceil(traces / SLICE_TRACES)));
-  const bound = (i: number) => Math.floor((256 * i) / n).toString(16).padStart(2, '0');
-  return Array.from({ length: n }, (_, i) => {
+/**
+ * Where the slices of a compaction start: every so many of a sorted sample
+ * of the rollup's trace ids, for about `sliceTraces` of its `rows` a slice.
+ * From the ids themselves, since ids need not be random (a counter, AWS
+ * X-Ray's time prefix): ranges of their leading hex digits put all of such
+ * a store's traces in one slice.
+ */
+export function sliceBounds(rows: number, sortedSample: readonly string[], sliceTraces: number): string[] {
+  const n = Math.min(MAX_SLICES, sortedSample.length, Math.ceil(rows / sliceTraces));
+  const bounds: string[] = [];
+  for (let i = 1; i < n; i++) {
+    const bound = sortedSample[Math.floor((i * sortedSample.length) / n)]!;
+    if (bound !== bounds.at(-1) && bound !== sortedSample[0]) bounds.push(bound);
+  }
+  return bounds;
+}
+
+/** Contiguous ranges of trace ids split at `bounds` (ascending); the ends are open. */
+export function traceIdSlices(bounds: readonly string[]): Array<{ where: string; params: Record<string, string> }> {
+  return Array.from({ length: bounds.length + 1 }, (_, i) => {
     const where = ['1'];
     const params: Record<string, string> = {};
     if (i > 0) {
       where.push('trace_id >= {slice_from:String}');
-      params.slice_from = bound(i);
+      params.slice_from = bounds[i - 1]!;
     }
-    if (i < n - 1) {
+    if (i < bounds.length) {
       where.push('trace_id < {slice_to:String}');
-      params.slice_to = bound(i + 1);
+      params.slice_to = bounds[i]!;
     }
     return { where: where.join(' AND '), params };
   });
@@ -136,8 +150,11 @@ export class Compactor {
     const generation = await this.watermark();
     if ((last && generation <= last.generation) || (await this.changedRows()) === 0) return null;
     const started = performance.now();
-    const [written] = await this.store.query<{ n: number }>('SELECT count() AS n FROM trace_writes');
-    for (const slice of traceIdSlices(written?.n ?? 0)) {
+    const [ids] = await this.store.query<{ rows: number; sample: string[] }>(
+      `SELECT count() AS rows, arraySort(groupArraySample(${BOUNDS_SAMPLE}, 1)(trace_id)) AS sample FROM trace_rollup`,
+    );
+    const bounds = ids ? sliceBounds(Number(ids.rows), ids.sample, this.policy.sliceTraces) : [];
+    for (const slice of traceIdSlices(bounds)) {
       await this.store.command(
         `INSERT INTO trace_resolved (generation, project, ${RESOLVED_COLUMNS})
          SELECT {generation:UInt64}, * FROM (${resolveSql('trace_rollup', slice.where, 'project, trace_id')})`,

@@ -11,6 +11,12 @@ export interface CompactionPolicy {
   graceMs: number;
   /** Writes stamped this close before the watermark's moment count as later (µs): covers steps of the store's clock. */
   marginUs: number;
+  /**
+   * A compaction groups the rollup about this many traces at a time: the
+   * grouping holds its slice's traces at once, 1–3 KB each (the sets of
+   * LLM parts, configs and envelopes).
+   */
+  sliceTraces: number;
   /** How often this collector tells the others sharing its store up to when its inserts are committed (ms). */
   heartbeatMs: number;
   /** A collector whose last beat is older than this counts as gone (ms): longer than any insert may take. */
@@ -24,6 +30,7 @@ export const DEFAULT_COMPACTION: CompactionPolicy = {
   maxDutyCycle: 0.2,
   graceMs: 30_000,
   marginUs: 1_000_000,
+  sliceTraces: 8_000,
   heartbeatMs: 2_000,
   staleMs: 45_000,
 };
