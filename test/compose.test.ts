@@ -125,7 +125,10 @@ describe('Dockerfile', () => {
     const copied = run.filter((x) => x.op === 'COPY' && x.arg.startsWith('--from=build')).map((x) => x.arg.split(/\s+/)[1]);
     expect(copied.sort()).toEqual(['/repo/collector/dist', '/repo/conventions/dist', '/repo/src/dist']);
     const cmd = JSON.parse(args('CMD')[0]!) as string[];
-    expect(cmd).toEqual(pkg('package.json').scripts.start!.split(' '));
+    const start = pkg('package.json').scripts.start!.split(' ');
+    const variables = start.filter((word) => /^[A-Z_]+=/.test(word));
+    expect(cmd).toEqual(start.slice(variables.length));
+    for (const variable of variables) expect(args('ENV')).toContain(variable);
     expect(args('EXPOSE')).toEqual(['4318 4317']);
   });
 

@@ -20,14 +20,20 @@ export interface ChildCollector {
   exited: Promise<number | null>;
 }
 
-/** The node arguments of `npm start`, read from package.json so the two cannot drift apart. */
-function startArgs(): string[] {
-  const [node, ...args] = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+/** The environment variables and node arguments of `npm start`, read from package.json so the two cannot drift apart. */
+function startCommand(): { variables: Record<string, string>; args: string[] } {
+  const words = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  const variables: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? '')) {
+    const [name, ...value] = words.shift()!.split('=');
+    variables[name!] = value.join('=');
+  }
+  const [node, ...args] = words;
   if (node !== 'node') throw new Error(`npm start is expected to run node, not ${node}`);
   const entry = args.at(-1)!;
   // vitest's global setup and bench/run.ts build dist/ first; a bench run on its own must too.
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  return args;
+  return { variables, args };
 }
 
 /**
@@ -36,9 +42,10 @@ function startArgs(): string[] {
  * node command line), e.g. to start it inside a cgroup.
  */
 export async function spawnCollector(dataDir: string, port: number, env: Record<string, string> = {}, launcher: string[] = []): Promise<ChildCollector> {
-  const [command, ...args] = [...launcher, process.execPath, ...startArgs()];
+  const start = startCommand();
+  const [command, ...args] = [...launcher, process.execPath, ...start.args];
   const proc = spawn(command!, args, {
-    env: { PATH: process.env.PATH ?? '', EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EVALTRACE_GRPC_PORT: 'off', ...env },
+    env: { PATH: process.env.PATH ?? '', ...start.variables, EVALTRACE_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', EVALTRACE_GRPC_PORT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
