@@ -23,6 +23,9 @@ const LOAD_SECONDS = QUICK ? 3 : 60;
 const LIMITED_LOAD_SECONDS = QUICK ? 2 : 20;
 const SETTLE_SECONDS = QUICK ? 2 : 15;
 const BOUND_MB = 300;
+/** #23's goals for what an embedded collector allocates: its anonymous memory at the peak, and above idle after the load. */
+const ANON_PEAK_GOAL_MB = 200;
+const ANON_SETTLE_GOAL_MB = 50;
 const LIMITS_MB = QUICK ? [400] : [300, 350, 400];
 
 interface Rss {
@@ -39,7 +42,7 @@ const rssMb = (pid: number): Rss => {
   return { total: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile') };
 };
 const show = (r: Rss) => `${fmt(r.total)} MB (${fmt(r.anon)} anon + ${fmt(r.file)} file)`;
-const verdict = (mb: number) => (mb <= BOUND_MB ? 'within' : 'OVER');
+const verdict = (mb: number, bound = BOUND_MB) => (mb <= bound ? 'within' : 'OVER');
 
 interface Run {
   baseline: Rss;
@@ -87,15 +90,25 @@ async function run(env: Record<string, string>, seconds: number, launcher: strin
 }
 
 function figures(mode: string, r: Run): Figure[] {
+  const embedded = mode === 'embedded';
+  const anonAbove = r.after.anon - r.baseline.anon;
   return [
     { figure: `${mode}: collector RSS at start (idle)`, value: show(r.baseline) },
     {
       figure: `${mode}: RSS peak during ${LOAD_SECONDS} s of max-rate ingest`,
       value: show(r.peak),
-      ratio: `${verdict(r.peak.total)} the ${BOUND_MB} MB bound (anonymous part ${verdict(r.peak.anon)})`,
+      ratio: embedded
+        ? `anonymous ${verdict(r.peak.anon, ANON_PEAK_GOAL_MB)} the ${ANON_PEAK_GOAL_MB} MB goal; total ${verdict(r.peak.total)} ${BOUND_MB} MB (libchdb.so's code)`
+        : `${verdict(r.peak.total)} the ${BOUND_MB} MB bound`,
     },
     { figure: `${mode}:   ingest rate meanwhile`, value: `${fmt(r.rate)} spans/s` },
-    { figure: `${mode}: RSS ${SETTLE_SECONDS} s after the load`, value: show(r.after), ratio: `${fmt(r.after.total - r.baseline.total)} MB above start` },
+    {
+      figure: `${mode}: RSS ${SETTLE_SECONDS} s after the load`,
+      value: show(r.after),
+      ratio: embedded
+        ? `anonymous ${fmt(anonAbove)} MB above start: ${verdict(anonAbove, ANON_SETTLE_GOAL_MB)} the ${ANON_SETTLE_GOAL_MB} MB goal`
+        : `${fmt(r.after.total - r.baseline.total)} MB above start`,
+    },
   ];
 }
 
