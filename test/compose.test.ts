@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../collector/config.js';
+import { startScript } from './helpers/child-collector.js';
 
 // No Docker engine runs here: these read docker-compose.yml, the Dockerfile and
 // .dockerignore as Compose and Docker would, and check them against the code.
@@ -125,10 +126,9 @@ describe('Dockerfile', () => {
     const copied = run.filter((x) => x.op === 'COPY' && x.arg.startsWith('--from=build')).map((x) => x.arg.split(/\s+/)[1]);
     expect(copied.sort()).toEqual(['/repo/collector/dist', '/repo/conventions/dist', '/repo/src/dist']);
     const cmd = JSON.parse(args('CMD')[0]!) as string[];
-    const start = pkg('package.json').scripts.start!.split(' ');
-    const variables = start.filter((word) => /^[A-Z_]+=/.test(word));
-    expect(cmd).toEqual(start.slice(variables.length));
-    for (const variable of variables) expect(args('ENV')).toContain(variable);
+    const start = startScript();
+    expect(cmd).toEqual([start.command, ...start.args]);
+    for (const [name, value] of Object.entries(start.variables)) expect(args('ENV')).toContain(`${name}=${value}`);
     expect(args('EXPOSE')).toEqual(['4318 4317']);
   });
 

@@ -20,16 +20,26 @@ export interface ChildCollector {
   exited: Promise<number | null>;
 }
 
-/** The environment variables and node arguments of `npm start`, read from package.json so the two cannot drift apart. */
-function startCommand(): { variables: Record<string, string>; args: string[] } {
+/**
+ * `npm start` read from package.json, so that nothing which starts the
+ * collector as it does can drift from it: the variables it sets, then the
+ * command (node) and its arguments.
+ */
+export function startScript(): { variables: Record<string, string>; command: string; args: string[] } {
   const words = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
   const variables: Record<string, string> = {};
   while (/^[A-Z_]+=/.test(words[0] ?? '')) {
     const [name, ...value] = words.shift()!.split('=');
     variables[name!] = value.join('=');
   }
-  const [node, ...args] = words;
-  if (node !== 'node') throw new Error(`npm start is expected to run node, not ${node}`);
+  const [command, ...args] = words;
+  return { variables, command: command!, args };
+}
+
+/** The variables and node arguments of `npm start`, with its entry point built. */
+function startCommand(): { variables: Record<string, string>; args: string[] } {
+  const { variables, command, args } = startScript();
+  if (command !== 'node') throw new Error(`npm start is expected to run node, not ${command}`);
   const entry = args.at(-1)!;
   // vitest's global setup and bench/run.ts build dist/ first; a bench run on its own must too.
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
